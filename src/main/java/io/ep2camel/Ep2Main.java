@@ -1,0 +1,67 @@
+package io.ep2camel;
+
+import io.ep2camel.config.ConfigException;
+import io.ep2camel.config.Ep2Config;
+import io.ep2camel.config.Ep2ConfigLoader;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * {@code java -jar ep2-camel.jar -f ep2.conf [--routes DIR]}. Exit codes: 0 stopped cleanly,
+ * 1 could not run (lock held, start-up failure), 2 bad command line or config.
+ */
+public final class Ep2Main {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+    static final String USAGE = "usage: java -jar ep2-camel.jar -f ep2.conf [--routes DIR]";
+
+    private Ep2Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        Path conf = Path.of("/etc/ep2/ep2.conf");
+        Optional<Path> routesDir = Optional.empty();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if ((a.equals("-f") || a.equals("--routes")) && i + 1 < args.length) {
+                if (a.equals("-f")) {
+                    conf = Path.of(args[++i]);
+                } else {
+                    routesDir = Optional.of(Path.of(args[++i]));
+                }
+            } else if (a.equals("-h") || a.equals("--help")) {
+                System.out.println(USAGE);
+                return EXIT_OK;
+            } else {
+                System.err.println("unknown argument '" + a + "'\n" + USAGE);
+                return EXIT_USAGE;
+            }
+        }
+        RouteLocator routes = RouteLocator.detect(routesDir);
+        Ep2Config cfg;
+        try {
+            cfg = new Ep2ConfigLoader(routes.orchestrators()).load(conf);
+        } catch (ConfigException e) {
+            System.err.println("ep2-camel: bad config: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        try (InstanceLock lock = InstanceLock.acquire(cfg.lockDir())) {
+            new Ep2Application(cfg, routes).run();
+            return EXIT_OK;
+        } catch (InstanceLock.LockedException e) {
+            System.err.println("ep2-camel: " + e.getMessage());
+            LoggerFactory.getLogger(Ep2Main.class).error(e.getMessage());
+            return EXIT_FAILED;
+        } catch (Exception e) {
+            LoggerFactory.getLogger(Ep2Main.class).error("ep2-camel stopped on an error", e);
+            return EXIT_FAILED;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.ep2camel.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every key ep2.conf may hold: EP2's own, with EP2's defaults, plus ep2-camel's additions.
+ * This table is the single source for parsing, defaults, the Camel properties the routes
+ * see ({@code ep2.<section>.<key>}) and the README's config reference.
+ */
+public enum ConfigKey {
+    HAPROXY_CONFIG_FILE("haproxy", "haproxy_config_file", KeyType.PATH, "/etc/haproxy/haproxy.cfg",
+            "HAProxy config file written from the template"),
+    TEMPLATE_FILE("haproxy", "template_file", KeyType.PATH, null,
+            "template with {{nodes}} (Jinja) or ${nodes} (FreeMarker, file name ending in .ftl); required"),
+    BACKEND_PORT("haproxy", "backend_port", KeyType.PORT, null,
+            "port of the backend servers; required for aws, used by file/consul entries without a port"),
+    HAPROXY_BINARY("haproxy", "haproxy_binary", KeyType.PATH, "/usr/sbin/haproxy",
+            "haproxy executable, used for haproxy -c and start_by=binary"),
+    START_BY("haproxy", "start_by", KeyType.TEXT, "binary", "how to start/reload HAProxy: binary or systemd"),
+    HAPROXY_SOCKET_FILE("haproxy", "haproxy_socket_file", KeyType.PATH_LIST, null,
+            "HAProxy stats socket(s), comma separated for nbproc; required for update_by_runtime; "
+                    + "passed as -x on binary reloads so listening sockets are handed over"),
+    PID_FILE("haproxy", "pid_file", KeyType.PATH, "/run/haproxy.pid", "HAProxy pid file (start_by=binary)"),
+    BACKEND_NAME("haproxy", "backend_name", KeyType.TEXT, null,
+            "HAProxy backend/listen section holding the servers; required"),
+    BACKEND_MAXCONN("haproxy", "backend_maxconn", KeyType.POSITIVE_INT, null,
+            "maxconn on every server line (unset: HAProxy's default)"),
+    CHECK_INTERVAL("haproxy", "check_interval", KeyType.HAPROXY_TIME, null,
+            "health check interval, inter on every server line: milliseconds or HAProxy time (2s)"),
+    UPDATE_TYPE("haproxy", "update_type", KeyType.TEXT, "update_by_config",
+            "update_by_config (render + reload) or update_by_runtime (stats socket, no reload)"),
+    NODE_SLOTS("haproxy", "node_slots", KeyType.POSITIVE_INT, null,
+            "server slots in the backend for update_by_runtime; required for it"),
+    SERVICE_NAME("haproxy", "service_name", KeyType.TEXT, null,
+            "systemd unit of HAProxy; required for start_by=systemd"),
+    LOCK_DIR("haproxy", "lock_dir", KeyType.PATH, "/run/ep2",
+            "directory of the lock file ep2.lock that keeps one controller per directory"),
+    ORCHESTRATOR("haproxy", "orchestrator", KeyType.TEXT, null,
+            "aws, consul, file, or the name of any routes/<name>.camel.yaml; required"),
+    SLEEP_BEFORE_NEXT_RUN("haproxy", "sleep_before_next_run", KeyType.SECONDS, "5",
+            "seconds between two polls of the orchestrator"),
+    LOG_FILE("haproxy", "log_file", KeyType.PATH, "/var/log/ep2/ep2.log", "log file (rolled at 10 MB, 5 kept)"),
+
+    AWS_ACCESS_KEY_ID("AWS", "aws_access_key_id", KeyType.TEXT, null,
+            "access key; empty: the SDK default chain (environment, profile, instance role)"),
+    AWS_SECRET_ACCESS_KEY("AWS", "aws_secret_access_key", KeyType.TEXT, null, "secret key; never logged"),
+    ASG_NAME("AWS", "asg_name", KeyType.TEXT, null, "Auto Scaling group; required for orchestrator=aws"),
+    REGION_NAME("AWS", "region_name", KeyType.TEXT, null, "AWS region of the group"),
+    ENDPOINT_URL("AWS", "endpoint_url", KeyType.TEXT, null, "endpoint override (VPC endpoints, tests)"),
+
+    CONSUL_SERVICE_NAME("CONSUL", "service_name", KeyType.TEXT, null, "Consul service; required for orchestrator=consul"),
+    CONSUL_IP("CONSUL", "consul_ip", KeyType.TEXT, "127.0.0.1", "Consul agent address"),
+    CONSUL_PORT("CONSUL", "consul_port", KeyType.PORT, "8500", "Consul HTTP API port"),
+    ONLY_PASSING("CONSUL", "only_passing", KeyType.BOOLEAN, "True", "only instances whose checks pass"),
+    TAGS("CONSUL", "tags", KeyType.TEXT, null, "comma separated tags an instance must all carry"),
+
+    FILE_PATH("FILE", "path", KeyType.PATH, null,
+            "file listing one backend per line (host or host:port, # comments); required for orchestrator=file");
+
+    private final String section;
+    private final String key;
+    private final KeyType type;
+    private final String defaultValue;
+    private final String meaning;
+
+    ConfigKey(String section, String key, KeyType type, String defaultValue, String meaning) {
+        this.section = section;
+        this.key = key;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.meaning = meaning;
+    }
+
+    public String section() {
+        return section;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    KeyType type() {
+        return type;
+    }
+
+    public Optional<String> defaultValue() {
+        return Optional.ofNullable(defaultValue);
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+
+    /** The Camel property routes read, e.g. {@code ep2.file.path}. */
+    public String property() {
+        return "ep2." + section.toLowerCase(Locale.ROOT) + "." + key;
+    }
+
+    public static List<String> sections() {
+        return List.of("haproxy", "AWS", "CONSUL", "FILE");
+    }
+
+    public static Optional<ConfigKey> find(String section, String key) {
+        for (ConfigKey k : values()) {
+            if (k.section.equalsIgnoreCase(section) && k.key.equals(key)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,127 @@
+package io.ep2camel.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * A checked ep2.conf: every value normalised, defaults filled in, relative paths resolved
+ * against the directory of the config file. Built only by {@link Ep2ConfigLoader}.
+ */
+public final class Ep2Config {
+    private final Path source;
+    private final Map<ConfigKey, String> values;
+
+    Ep2Config(Path source, Map<ConfigKey, String> values) {
+        this.source = source;
+        this.values = new EnumMap<>(values);
+    }
+
+    public Path source() {
+        return source;
+    }
+
+    public Optional<String> get(ConfigKey key) {
+        return Optional.ofNullable(values.get(key));
+    }
+
+    public String require(ConfigKey key) {
+        return get(key).orElseThrow(() -> new IllegalStateException(key.key() + " is not set"));
+    }
+
+    private Path path(ConfigKey key) {
+        return Path.of(require(key));
+    }
+
+    public Path haproxyConfigFile() {
+        return path(ConfigKey.HAPROXY_CONFIG_FILE);
+    }
+
+    public Path templateFile() {
+        return path(ConfigKey.TEMPLATE_FILE);
+    }
+
+    public Path haproxyBinary() {
+        return path(ConfigKey.HAPROXY_BINARY);
+    }
+
+    public Path pidFile() {
+        return path(ConfigKey.PID_FILE);
+    }
+
+    public Path lockDir() {
+        return path(ConfigKey.LOCK_DIR);
+    }
+
+    public Path logFile() {
+        return path(ConfigKey.LOG_FILE);
+    }
+
+    public List<Path> socketFiles() {
+        return get(ConfigKey.HAPROXY_SOCKET_FILE)
+                .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList())
+                .orElse(List.of());
+    }
+
+    public String backendName() {
+        return require(ConfigKey.BACKEND_NAME);
+    }
+
+    public Optional<Integer> backendPort() {
+        return get(ConfigKey.BACKEND_PORT).map(Integer::valueOf);
+    }
+
+    public Optional<Integer> backendMaxconn() {
+        return get(ConfigKey.BACKEND_MAXCONN).map(Integer::valueOf);
+    }
+
+    public Optional<String> checkInterval() {
+        return get(ConfigKey.CHECK_INTERVAL);
+    }
+
+    public Optional<Integer> nodeSlots() {
+        return get(ConfigKey.NODE_SLOTS).map(Integer::valueOf);
+    }
+
+    public Optional<String> serviceName() {
+        return get(ConfigKey.SERVICE_NAME);
+    }
+
+    public StartBy startBy() {
+        return StartBy.valueOf(require(ConfigKey.START_BY).toUpperCase(Locale.ROOT));
+    }
+
+    public UpdateType updateType() {
+        return UpdateType.valueOf(require(ConfigKey.UPDATE_TYPE).toUpperCase(Locale.ROOT));
+    }
+
+    public String orchestrator() {
+        return require(ConfigKey.ORCHESTRATOR);
+    }
+
+    public Duration sleepBeforeNextRun() {
+        return Duration.ofMillis(Math.round(Double.parseDouble(require(ConfigKey.SLEEP_BEFORE_NEXT_RUN)) * 1000));
+    }
+
+    /**
+     * The config as Camel properties: {@code ep2.<section>.<key>} for every set key, plus
+     * {@code ep2.poll_period_ms} for timers. Secrets are left out: routes that need them get
+     * them from {@link #get(ConfigKey)} through a bean, so they never show up in property dumps.
+     */
+    public Properties toCamelProperties() {
+        Properties p = new Properties();
+        values.forEach((k, v) -> {
+            if (k != ConfigKey.AWS_SECRET_ACCESS_KEY) {
+                p.setProperty(k.property(), v);
+            }
+        });
+        p.setProperty("ep2.poll_period_ms", Long.toString(sleepBeforeNextRun().toMillis()));
+        return p;
+    }
+}

@@ -1,0 +1,196 @@
+package io.ep2camel.config;
+
+import org.apache.commons.configuration2.INIConfiguration;
+import org.apache.commons.configuration2.SubnodeConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads EP2's INI ep2.conf unchanged and checks all of it before anything runs: unknown
+ * sections and keys, types, the keys each mode needs, the template. The first problem found
+ * is reported as one {@link ConfigException} naming file, key and reason.
+ */
+public final class Ep2ConfigLoader {
+    private static final Pattern JINJA_NODES = Pattern.compile("\\{\\{\\s*nodes\\s*}}");
+    private static final Pattern FTL_NODES = Pattern.compile("\\$\\{\\s*nodes\\s*}");
+
+    private final Set<String> orchestrators;
+
+    /** @param orchestrators the orchestrator names that have a route (routes/NAME.camel.yaml) */
+    public Ep2ConfigLoader(Set<String> orchestrators) {
+        this.orchestrators = orchestrators;
+    }
+
+    public Ep2Config load(Path file) throws ConfigException {
+        Path abs = file.toAbsolutePath().normalize();
+        String name = abs.toString();
+        INIConfiguration ini = read(abs, name);
+        Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
+
+        if (!ini.getSection(null).isEmpty()) {
+            throw new ConfigException(name, null, ini.getSection(null).getKeys().next(),
+                    "key outside any section; EP2 keys go under [haproxy]");
+        }
+        for (String section : ini.getSections()) {
+            if (section == null) {
+                continue;
+            }
+            if (ConfigKey.sections().stream().noneMatch(section::equalsIgnoreCase)) {
+                throw new ConfigException(name, section, null,
+                        "unknown section; known sections: " + ConfigKey.sections());
+            }
+            SubnodeConfiguration sub = ini.getSection(section);
+            for (Iterator<String> it = sub.getKeys(); it.hasNext(); ) {
+                String rawKey = it.next();
+                String key = rawKey.toLowerCase(Locale.ROOT); // configparser lower-cases keys
+                ConfigKey ck = ConfigKey.find(section, key)
+                        .orElseThrow(() -> new ConfigException(name, section, key, "unknown key"));
+                List<Object> given = sub.getList(rawKey);
+                if (given.size() > 1) {
+                    throw new ConfigException(name, section, key, "given more than once");
+                }
+                String value = given.isEmpty() || given.get(0) == null ? "" : given.get(0).toString().trim();
+                if (value.isEmpty()) {
+                    continue; // EP2 writes "key =" for "not set"
+                }
+                try {
+                    values.put(ck, resolve(ck, ck.type().check(value), abs.getParent()));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, section, key, e.getMessage());
+                }
+            }
+        }
+        for (ConfigKey k : ConfigKey.values()) {
+            k.defaultValue().ifPresent(d -> values.putIfAbsent(k, resolve(k, d, abs.getParent())));
+        }
+        checkModes(name, values);
+        return new Ep2Config(abs, values);
+    }
+
+    private static INIConfiguration read(Path abs, String name) throws ConfigException {
+        if (!Files.isRegularFile(abs)) {
+            throw new ConfigException(name, null, null, "config file not found");
+        }
+        INIConfiguration ini = new INIConfiguration();
+        try (Reader r = Files.newBufferedReader(abs, StandardCharsets.UTF_8)) {
+            ini.read(r);
+        } catch (IOException e) {
+            throw new ConfigException(name, null, null, "cannot read: " + e.getMessage());
+        } catch (ConfigurationException e) {
+            throw new ConfigException(name, null, null, "not a valid INI file: " + e.getMessage());
+        }
+        return ini;
+    }
+
+    private static String resolve(ConfigKey k, String value, Path base) {
+        if (k.type() == KeyType.PATH) {
+            return base.resolve(value).normalize().toString();
+        }
+        if (k.type() == KeyType.PATH_LIST) {
+            return String.join(",", java.util.Arrays.stream(value.split(","))
+                    .map(String::trim).filter(s -> !s.isEmpty())
+                    .map(s -> base.resolve(s).normalize().toString()).toList());
+        }
+        return value;
+    }
+
+    private void checkModes(String name, Map<ConfigKey, String> v) throws ConfigException {
+        required(name, v, ConfigKey.BACKEND_NAME, "always");
+        required(name, v, ConfigKey.TEMPLATE_FILE, "always");
+        required(name, v, ConfigKey.ORCHESTRATOR, "always");
+
+        String backend = v.get(ConfigKey.BACKEND_NAME);
+        if (!backend.matches("[A-Za-z0-9_.:-]+")) {
+            throw error(name, ConfigKey.BACKEND_NAME, "not a valid HAProxy proxy name: '" + backend + "'");
+        }
+        String startBy = v.get(ConfigKey.START_BY);
+        if (!Set.of("binary", "systemd").contains(startBy)) {
+            throw error(name, ConfigKey.START_BY, "must be binary or systemd, not '" + startBy + "'");
+        }
+        if (startBy.equals("systemd")) {
+            required(name, v, ConfigKey.SERVICE_NAME, "start_by = systemd");
+        }
+        String updateType = v.get(ConfigKey.UPDATE_TYPE);
+        if (!Set.of("update_by_config", "update_by_runtime").contains(updateType)) {
+            throw error(name, ConfigKey.UPDATE_TYPE,
+                    "must be update_by_config or update_by_runtime, not '" + updateType + "'");
+        }
+        if (updateType.equals("update_by_runtime")) {
+            required(name, v, ConfigKey.NODE_SLOTS, "update_type = update_by_runtime");
+            required(name, v, ConfigKey.HAPROXY_SOCKET_FILE, "update_type = update_by_runtime");
+        }
+        String orchestrator = v.get(ConfigKey.ORCHESTRATOR);
+        if (!orchestrators.contains(orchestrator)) {
+            throw error(name, ConfigKey.ORCHESTRATOR, "unknown orchestrator '" + orchestrator
+                    + "'; available: " + orchestrators.stream().sorted().toList());
+        }
+        switch (orchestrator) {
+            case "aws" -> {
+                required(name, v, ConfigKey.ASG_NAME, "orchestrator = aws");
+                required(name, v, ConfigKey.BACKEND_PORT, "orchestrator = aws");
+            }
+            case "consul" -> required(name, v, ConfigKey.CONSUL_SERVICE_NAME, "orchestrator = consul");
+            case "file" -> required(name, v, ConfigKey.FILE_PATH, "orchestrator = file");
+            default -> {
+                // a custom orchestrator route reads its own keys
+            }
+        }
+        checkTemplate(name, Path.of(v.get(ConfigKey.TEMPLATE_FILE)));
+        checkWritableParent(name, ConfigKey.LOG_FILE, Path.of(v.get(ConfigKey.LOG_FILE)));
+    }
+
+    private static void checkTemplate(String name, Path template) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(template);
+        } catch (IOException e) {
+            throw error(name, ConfigKey.TEMPLATE_FILE, "cannot read template " + template + ": "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+        boolean ftl = template.toString().endsWith(".ftl");
+        if (!(ftl ? FTL_NODES : JINJA_NODES).matcher(text).find()) {
+            throw error(name, ConfigKey.TEMPLATE_FILE, "template " + template + " has no "
+                    + (ftl ? "${nodes}" : "{{nodes}}") + " placeholder for the servers");
+        }
+    }
+
+    /** Checked without creating anything: a bad config must leave no trace. */
+    private static void checkWritableParent(String name, ConfigKey key, Path file) throws ConfigException {
+        if (Files.exists(file)) {
+            if (!Files.isWritable(file)) {
+                throw error(name, key, file + " is not writable");
+            }
+            return;
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw error(name, key, "cannot create " + file + ": " + dir + " is not a writable directory");
+        }
+    }
+
+    private static void required(String name, Map<ConfigKey, String> v, ConfigKey k, String when)
+            throws ConfigException {
+        if (!v.containsKey(k)) {
+            throw error(name, k, "required" + (when.equals("always") ? "" : " when " + when));
+        }
+    }
+
+    private static ConfigException error(String name, ConfigKey k, String reason) {
+        return new ConfigException(name, k.section(), k.key(), reason);
+    }
+}

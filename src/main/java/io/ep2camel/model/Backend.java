@@ -1,0 +1,96 @@
+package io.ep2camel.model;
+
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * One server an orchestrator reports alive. Identity is host + port: the same host on two
+ * ports is two backends. The weight is carried for orchestrators that have one (Consul);
+ * 0 means "HAProxy's default". A Backend can only be built from a valid host and port, so
+ * nothing hostile reaches a template or a socket command through it.
+ */
+public record Backend(String host, int port, int weight) implements Comparable<Backend> {
+
+    static final Comparator<Backend> ORDER = Comparator.comparing(Backend::host).thenComparingInt(Backend::port);
+
+    public Backend {
+        Objects.requireNonNull(host, "host");
+        if (!HostNames.isValid(host)) {
+            throw new IllegalArgumentException("not an IPv4/IPv6 address or RFC 1123 host name: '"
+                    + HostNames.sanitize(host) + "'");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port out of range 1-65535: " + port);
+        }
+        if (weight < 0 || weight > 256) {
+            throw new IllegalArgumentException("weight out of range 0-256: " + weight);
+        }
+    }
+
+    public Backend(String host, int port) {
+        this(host, port, 0);
+    }
+
+    /** host:port, with IPv6 literals bracketed, as HAProxy's server line wants it. */
+    public String address() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * A server name that is stable for the same host:port across rounds and restarts, and
+     * made only of characters HAProxy accepts in a server name.
+     */
+    public String serverName() {
+        return "srv_" + host.replaceAll("[^A-Za-z0-9]", "_") + "_" + port;
+    }
+
+    /**
+     * Parses {@code host}, {@code host:port}, {@code [v6]:port} or a bare IPv6 literal;
+     * {@code defaultPort} (0 = none) applies when no port is given.
+     */
+    public static Backend parse(String entry, int defaultPort) {
+        String host;
+        String port = null;
+        if (entry.startsWith("[")) {
+            int close = entry.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("unclosed '[' in IPv6 address");
+            }
+            host = entry.substring(1, close);
+            String rest = entry.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw new IllegalArgumentException("expected ':port' after ']'");
+                }
+                port = rest.substring(1);
+            }
+        } else if (entry.chars().filter(c -> c == ':').count() > 1) {
+            host = entry; // bare IPv6 literal, no port
+        } else {
+            int colon = entry.indexOf(':');
+            host = colon < 0 ? entry : entry.substring(0, colon);
+            port = colon < 0 ? null : entry.substring(colon + 1);
+        }
+        if (port == null) {
+            if (defaultPort <= 0) {
+                throw new IllegalArgumentException("no port given and backend_port is not set");
+            }
+            return new Backend(host, defaultPort);
+        }
+        try {
+            return new Backend(host, Integer.parseInt(port));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("port is not a number: '" + HostNames.sanitize(port) + "'");
+        }
+    }
+
+    @Override
+    public int compareTo(Backend o) {
+        return ORDER.compare(this, o);
+    }
+
+    @Override
+    public String toString() {
+        return address() + (weight > 0 ? " weight " + weight : "");
+    }
+}

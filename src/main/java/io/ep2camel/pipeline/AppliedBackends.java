@@ -1,0 +1,43 @@
+package io.ep2camel.pipeline;
+
+import io.ep2camel.model.BackendSet;
+import io.ep2camel.model.Diff;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The set HAProxy was last successfully brought to. Not an idempotent "seen" store: it moves
+ * only after an apply succeeded, so A→B→A re-applies A and a failed apply is retried next round.
+ */
+public class AppliedBackends {
+    private volatile BackendSet applied;
+    private volatile Instant appliedAt;
+
+    /** Before the first successful apply (bootstrap) everything needs applying, even an unchanged-looking set. */
+    public boolean needsApply(BackendSet wanted) {
+        return applied == null || !applied.equals(wanted);
+    }
+
+    public Diff diff(BackendSet wanted) {
+        return Diff.between(applied == null ? BackendSet.EMPTY : applied, wanted);
+    }
+
+    public void markApplied(BackendSet set) {
+        applied = set;
+        appliedAt = Instant.now();
+    }
+
+    /** Forget the applied state, so the next round applies whatever it fetches (HAProxy went away). */
+    public void forget() {
+        applied = null;
+    }
+
+    public Optional<BackendSet> current() {
+        return Optional.ofNullable(applied);
+    }
+
+    public Optional<Instant> appliedAt() {
+        return Optional.ofNullable(appliedAt);
+    }
+}

@@ -1,0 +1,87 @@
+package io.ep2camel.pipeline;
+
+import io.ep2camel.model.Backend;
+import io.ep2camel.model.BackendSet;
+import io.ep2camel.model.HostNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pipeline's entry contract: turns what an orchestrator route hands over into a
+ * BackendSet. Accepted: a BackendSet, or a collection of Backend, of maps
+ * {@code {host, port, weight?}}, or of {@code "host:port"} strings. Invalid entries are
+ * skipped with a log line; an answer whose entries were all invalid is an error, never an
+ * empty backend.
+ */
+public final class BackendSetReader {
+    private static final Logger LOG = LoggerFactory.getLogger(BackendSetReader.class);
+
+    private final int defaultPort;
+
+    public BackendSetReader(int defaultPort) {
+        this.defaultPort = defaultPort;
+    }
+
+    public BackendSet read(Object body, String routeId) {
+        if (body instanceof BackendSet set) {
+            return set;
+        }
+        if (!(body instanceof Collection<?> entries)) {
+            throw new IllegalArgumentException("orchestrator route '" + routeId + "' handed over "
+                    + (body == null ? "no body" : "a " + body.getClass().getName())
+                    + "; expected a list of {host, port, weight?} entries");
+        }
+        List<Backend> ok = new ArrayList<>();
+        for (Object e : entries) {
+            try {
+                ok.add(toBackend(e));
+            } catch (IllegalArgumentException | ClassCastException ex) {
+                LOG.warn("orchestrator route '{}': skipped entry {}: {}", routeId,
+                        HostNames.sanitize(String.valueOf(e)), ex.getMessage());
+            }
+        }
+        if (ok.isEmpty() && !entries.isEmpty()) {
+            throw new IllegalArgumentException("orchestrator route '" + routeId + "': all " + entries.size()
+                    + " entries were invalid; keeping the backends as they are");
+        }
+        return BackendSet.of(ok);
+    }
+
+    private Backend toBackend(Object e) {
+        if (e instanceof Backend b) {
+            return b;
+        }
+        if (e instanceof Map<?, ?> m) {
+            Object host = m.get("host");
+            if (!(host instanceof String h)) {
+                throw new IllegalArgumentException("'host' missing or not a string");
+            }
+            return new Backend(h, number(m.get("port"), "port", defaultPort), number(m.get("weight"), "weight", 0));
+        }
+        if (e instanceof String s) {
+            return Backend.parse(s.strip(), defaultPort);
+        }
+        throw new IllegalArgumentException("unsupported entry type " + (e == null ? "null" : e.getClass().getName()));
+    }
+
+    private static int number(Object v, String what, int fallback) {
+        if (v == null || (v instanceof String s && s.isBlank())) {
+            if (fallback <= 0 && what.equals("port")) {
+                throw new IllegalArgumentException("no port and backend_port is not set");
+            }
+            return fallback;
+        }
+        if (v instanceof Number n && n.doubleValue() == n.intValue()) {
+            return n.intValue();
+        }
+        if (v instanceof String s && s.matches("[0-9]{1,6}")) {
+            return Integer.parseInt(s);
+        }
+        throw new IllegalArgumentException(what + " is not a whole number: '" + HostNames.sanitize(String.valueOf(v)) + "'");
+    }
+}

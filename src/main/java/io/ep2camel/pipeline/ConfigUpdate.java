@@ -1,0 +1,70 @@
+package io.ep2camel.pipeline;
+
+import io.ep2camel.model.BackendSet;
+import io.ep2camel.reload.CommandFailedException;
+import io.ep2camel.reload.ConfigFileWriter;
+import io.ep2camel.reload.HaproxyControl;
+import io.ep2camel.render.HaproxyConfigRenderer;
+import io.ep2camel.render.TemplateRenderer;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * update_by_config, as steps the route calls in order: render the template into a candidate
+ * beside the config, have {@code haproxy -c} accept it, swap it in atomically, reload. Any
+ * failure puts the previous config back; HAProxy keeps serving what it had.
+ */
+public class ConfigUpdate {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigUpdate.class);
+    static final String CANDIDATE = "ep2.candidate";
+    static final String INSTALLED = "ep2.installed";
+
+    private final HaproxyConfigRenderer renderer;
+    private final ConfigFileWriter writer;
+    private final HaproxyControl control;
+
+    public ConfigUpdate(HaproxyConfigRenderer renderer, ConfigFileWriter writer, HaproxyControl control) {
+        this.renderer = renderer;
+        this.writer = writer;
+        this.control = control;
+    }
+
+    /** Step 1: render and validate; nothing the running HAProxy reads is touched yet. */
+    public void renderAndValidate(Exchange exchange) throws TemplateRenderer.RenderException, IOException,
+            CommandFailedException {
+        String content = renderer.render(exchange.getMessage().getBody(BackendSet.class));
+        Path candidate = writer.writeCandidate(content);
+        exchange.setProperty(CANDIDATE, candidate);
+        control.validate(candidate);
+    }
+
+    /** Step 2: swap the candidate in (old one kept as .bak) and reload or start HAProxy. */
+    public void installAndReload(Exchange exchange) throws IOException, CommandFailedException {
+        writer.install(exchange.getProperty(CANDIDATE, Path.class));
+        exchange.setProperty(INSTALLED, true);
+        control.reloadOrStart();
+    }
+
+    /** On failure: drop the candidate, put the previous config back when it was already replaced. */
+    public void rollback(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Path candidate = exchange.getProperty(CANDIDATE, Path.class);
+        if (candidate != null) {
+            writer.discard(candidate);
+        }
+        String restored = "";
+        if (exchange.getProperty(INSTALLED, false, Boolean.class)) {
+            try {
+                restored = writer.restoreBackup() ? "; previous config restored" : "";
+            } catch (IOException e) {
+                restored = "; could NOT restore previous config from " + writer.backup() + ": " + e.getMessage();
+            }
+        }
+        LOG.error("update_by_config failed, HAProxy keeps its current config{}; retrying next round: {}",
+                restored, cause == null ? "unknown error" : cause.getMessage());
+    }
+}

@@ -1,0 +1,85 @@
+package io.ep2camel.pipeline;
+
+import io.ep2camel.config.UpdateType;
+import io.ep2camel.model.BackendSet;
+import io.ep2camel.reload.HaproxyControl;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The core pipeline. Orchestrator routes (routes/*.camel.yaml) either answer
+ * {@code direct:ep2-fetch-<orchestrator>}, called here every sleep_before_next_run, or push to
+ * {@link #ENTRY} themselves (watches). Every answer is diffed against the last applied set;
+ * only a change is applied, by config+reload or at runtime.
+ */
+public class PipelineRoutes extends RouteBuilder {
+    public static final String ENTRY = "direct:ep2-backends";
+    public static final String ORCHESTRATOR_HEADER = "Ep2Orchestrator";
+    static final String UPDATE_BY_CONFIG = "direct:ep2-update-by-config";
+    static final String UPDATE_BY_RUNTIME = "direct:ep2-update-by-runtime";
+
+    private final String orchestrator;
+    private final UpdateType updateType;
+    private final BackendSetReader reader;
+    private final AppliedBackends applied;
+    private final ConfigUpdate configUpdate;
+    private final HaproxyControl control;
+
+    public PipelineRoutes(String orchestrator, UpdateType updateType, BackendSetReader reader, AppliedBackends applied,
+                          ConfigUpdate configUpdate, HaproxyControl control) {
+        this.orchestrator = orchestrator;
+        this.updateType = updateType;
+        this.reader = reader;
+        this.applied = applied;
+        this.configUpdate = configUpdate;
+        this.control = control;
+    }
+
+    @Override
+    public void configure() {
+        // poll source: the first tick is the bootstrap, then one round per sleep_before_next_run
+        from("timer:ep2-poll?delay=0&period={{ep2.poll_period_ms}}").routeId("ep2-poll")
+                .onException(Exception.class).handled(true)
+                    .log(LoggingLevel.WARN, "round failed, backends kept as they are: ${exception.message}")
+                .end()
+                .setHeader(ORCHESTRATOR_HEADER, constant(orchestrator))
+                .to("direct:ep2-fetch-" + orchestrator)
+                .to(ENTRY);
+
+        from(ENTRY).routeId("ep2-diff")
+                .process(this::readBackendSet)
+                .filter(method(this, "needsApply"))
+                    .log("applying ${exchangeProperty.ep2.diff} -> ${body.size} backends by " + updateType.configValue())
+                    .to(updateType == UpdateType.UPDATE_BY_CONFIG ? UPDATE_BY_CONFIG : UPDATE_BY_RUNTIME)
+                .end();
+
+        from(UPDATE_BY_CONFIG).routeId("ep2-update-by-config")
+                .onException(Exception.class).handled(true)
+                    .bean(configUpdate, "rollback")
+                .end()
+                .bean(configUpdate, "renderAndValidate")
+                .bean(configUpdate, "installAndReload")
+                .process(e -> applied.markApplied(e.getMessage().getBody(BackendSet.class)))
+                .log("applied: HAProxy serves ${body.size} backends");
+    }
+
+    private void readBackendSet(Exchange e) {
+        String source = e.getMessage().getHeader(ORCHESTRATOR_HEADER, "unknown", String.class);
+        e.getMessage().setBody(reader.read(e.getMessage().getBody(), "direct:ep2-fetch-" + source));
+    }
+
+    /** A changed set, the bootstrap, or an HAProxy that is not running needs an apply. */
+    public boolean needsApply(Exchange e) throws java.io.IOException {
+        BackendSet wanted = e.getMessage().getBody(BackendSet.class);
+        if (!applied.needsApply(wanted) && !control.isRunning()) {
+            log.warn("HAProxy is not running; starting it again with the current backends");
+            applied.forget();
+        }
+        if (!applied.needsApply(wanted)) {
+            return false;
+        }
+        e.setProperty("ep2.diff", applied.current().isPresent() ? applied.diff(wanted).toString() : "bootstrap");
+        return true;
+    }
+}

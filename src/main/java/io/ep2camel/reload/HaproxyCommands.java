@@ -1,0 +1,52 @@
+package io.ep2camel.reload;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The argument lists of every command ep2-camel runs, never a shell string, so no value from
+ * a config or an orchestrator can be read by a shell.
+ */
+public final class HaproxyCommands {
+    private final String binary;
+    private final String systemctl;
+
+    public HaproxyCommands(Path binary, String systemctl) {
+        this.binary = binary.toString();
+        this.systemctl = systemctl;
+    }
+
+    /** {@code haproxy -c -f CFG}: validates a candidate config. */
+    public List<String> check(Path config) {
+        return List.of(binary, "-c", "-f", config.toString());
+    }
+
+    /** {@code haproxy -W -q -D -f CFG -p PID}: first start, master-worker, daemon. */
+    public List<String> start(Path config, Path pidFile) {
+        return List.of(binary, "-W", "-q", "-D", "-f", config.toString(), "-p", pidFile.toString());
+    }
+
+    /**
+     * EP2's hitless reload: {@code haproxy -W -q -D -f CFG -p PID -x SOCK -sf OLD_PIDS}. The new
+     * process takes the listening sockets over the stats socket (-x) and soft-stops the old ones.
+     */
+    public List<String> reload(Path config, Path pidFile, Path socket, List<Long> oldPids) {
+        List<String> args = new ArrayList<>(start(config, pidFile));
+        if (socket != null) {
+            args.add("-x");
+            args.add(socket.toString());
+        }
+        if (!oldPids.isEmpty()) {
+            args.add("-sf");
+            oldPids.forEach(p -> args.add(Long.toString(p)));
+        }
+        return args;
+    }
+
+    public List<String> systemctl(String verb, String service) {
+        return verb.equals("is-active")
+                ? List.of(systemctl, "is-active", "--quiet", service)
+                : List.of(systemctl, verb, service);
+    }
+}

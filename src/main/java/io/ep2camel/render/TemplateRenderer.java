@@ -1,0 +1,71 @@
+package io.ep2camel.render;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import freemarker.template.Configuration;
+import freemarker.template.Template;
+import freemarker.template.TemplateException;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders the HAProxy template. EP2 templates are Jinja ({@code {{nodes}}}) and go through
+ * Jinjava; a template whose name ends in {@code .ftl} goes through FreeMarker. The template
+ * is read on every render so an operator's edit is picked up on the next change.
+ */
+public final class TemplateRenderer {
+    private final Path template;
+    private final Jinjava jinjava = new Jinjava();
+    private final Configuration freemarker = new Configuration(Configuration.VERSION_2_3_32);
+
+    public TemplateRenderer(Path template) {
+        this.template = template;
+    }
+
+    /** @param model variables: {@code nodes} (the server lines) and whatever else the caller offers */
+    public String render(Map<String, Object> model) throws RenderException {
+        String text;
+        try {
+            text = Files.readString(template);
+        } catch (IOException e) {
+            throw new RenderException("cannot read template " + template + ": " + e.getMessage(), e);
+        }
+        return template.toString().endsWith(".ftl") ? renderFreemarker(text, model) : renderJinja(text, model);
+    }
+
+    private String renderJinja(String text, Map<String, Object> model) throws RenderException {
+        RenderResult result = jinjava.renderForResult(text, model);
+        List<TemplateError> fatal = result.getErrors().stream()
+                .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL).toList();
+        if (!fatal.isEmpty()) {
+            TemplateError e = fatal.get(0);
+            throw new RenderException("template " + template + " line " + e.getLineno() + ": " + e.getMessage(), null);
+        }
+        return result.getOutput();
+    }
+
+    private String renderFreemarker(String text, Map<String, Object> model) throws RenderException {
+        try {
+            Template t = new Template(template.getFileName().toString(), new StringReader(text), freemarker);
+            StringWriter out = new StringWriter();
+            t.process(model, out);
+            return out.toString();
+        } catch (IOException | TemplateException e) {
+            throw new RenderException("template " + template + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The template could not be read or rendered; nothing was written. */
+    public static final class RenderException extends Exception {
+        public RenderException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
