@@ -1,0 +1,27 @@
+package io.ep2camel.socket;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+
+import java.util.Map;
+
+/** Sends commands to HAProxy's runtime API over its UNIX stats socket(s): {@code haproxy-socket:/run/haproxy/admin.sock}. */
+public class HaproxySocketComponent extends DefaultComponent {
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        HaproxySocketConfiguration configuration = new HaproxySocketConfiguration();
+        configuration.setPath(remaining);
+        // No generated configurer here: bind the options onto the configuration bean first, the
+        // rest (lazyStartProducer...) onto the endpoint; leftovers are then reported as unknown
+        setProperties(configuration, parameters);
+        HaproxySocketEndpoint endpoint = new HaproxySocketEndpoint(uri, this, configuration);
+        setProperties(endpoint, parameters);
+        // Fail at endpoint creation rather than on the first message
+        configuration.socketPaths();
+        if (configuration.getTimeout() <= 0) {
+            throw new IllegalArgumentException("haproxy-socket timeout must be positive, got " + configuration.getTimeout());
+        }
+        return endpoint;
+    }
+}

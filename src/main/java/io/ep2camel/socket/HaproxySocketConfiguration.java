@@ -1,0 +1,62 @@
+package io.ep2camel.socket;
+
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+import org.apache.camel.spi.UriPath;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/** Options of a haproxy-socket endpoint. */
+@UriParams
+public class HaproxySocketConfiguration {
+
+    @UriPath(description = "Path of HAProxy's stats socket (level admin for changes). Several paths separated by"
+            + " commas, e.g. one per process with nbproc: every socket receives the whole batch.")
+    @Metadata(required = true)
+    private String path;
+
+    @UriParam(defaultValue = "5000", description = "Milliseconds to wait for the connection, and for each piece of"
+            + " the answer, before failing the exchange.")
+    private long timeout = 5000;
+
+    @UriParam(defaultValue = "true", description = "Fail the exchange with a HaproxySocketException when HAProxy"
+            + " answers any command of the batch with an error message (the batch still runs in full).")
+    private boolean failOnErrorReply = true;
+
+    public String getPath() {
+        return path;
+    }
+
+    public void setPath(String path) {
+        this.path = path;
+    }
+
+    public long getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(long timeout) {
+        this.timeout = timeout;
+    }
+
+    public boolean isFailOnErrorReply() {
+        return failOnErrorReply;
+    }
+
+    public void setFailOnErrorReply(boolean failOnErrorReply) {
+        this.failOnErrorReply = failOnErrorReply;
+    }
+
+    /** The comma-separated {@link #getPath() path} as socket paths, in order. */
+    public List<Path> socketPaths() {
+        List<String> parts = Arrays.stream(path == null ? new String[0] : path.split(",", -1)).map(String::strip).toList();
+        if (parts.isEmpty() || parts.stream().anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException("haproxy-socket needs one or more comma-separated socket paths, got '"
+                    + path + "'");
+        }
+        return parts.stream().map(Path::of).toList();
+    }
+}

@@ -1,0 +1,81 @@
+package io.ep2camel.socket;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.ResolveEndpointFailedException;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Endpoint resolution through the META-INF/services descriptor: no HAProxy needed. */
+class HaproxySocketComponentTest {
+
+    private CamelContext context;
+
+    @BeforeEach
+    void startCamel() {
+        context = new DefaultCamelContext();
+        context.start();
+    }
+
+    @AfterEach
+    void stopCamel() {
+        context.stop();
+    }
+
+    @Test
+    void componentIsFoundThroughItsDescriptor() {
+        assertThat(context.getComponent("haproxy-socket")).isInstanceOf(HaproxySocketComponent.class);
+    }
+
+    @Test
+    void endpointTakesPathAndOptionsFromTheUri() {
+        Endpoint endpoint = context.getEndpoint("haproxy-socket:/run/haproxy/admin.sock?timeout=1234&failOnErrorReply=false");
+
+        assertThat(endpoint).isInstanceOf(HaproxySocketEndpoint.class);
+        HaproxySocketConfiguration configuration = ((HaproxySocketEndpoint) endpoint).getConfiguration();
+        assertThat(configuration.getTimeout()).isEqualTo(1234);
+        assertThat(configuration.isFailOnErrorReply()).isFalse();
+        assertThat(configuration.socketPaths()).containsExactly(Path.of("/run/haproxy/admin.sock"));
+    }
+
+    @Test
+    void defaultsAndSeveralSockets() {
+        HaproxySocketEndpoint endpoint = context.getEndpoint("haproxy-socket:/run/h/p1.sock,/run/h/p2.sock",
+                HaproxySocketEndpoint.class);
+
+        assertThat(endpoint.getConfiguration().getTimeout()).isEqualTo(5000);
+        assertThat(endpoint.getConfiguration().isFailOnErrorReply()).isTrue();
+        assertThat(endpoint.getConfiguration().socketPaths())
+                .containsExactly(Path.of("/run/h/p1.sock"), Path.of("/run/h/p2.sock"));
+    }
+
+    @Test
+    void unknownOptionIsRejected() {
+        assertThatThrownBy(() -> context.getEndpoint("haproxy-socket:/run/haproxy/admin.sock?tiemout=1"))
+                .isInstanceOf(ResolveEndpointFailedException.class)
+                .hasMessageContaining("tiemout");
+    }
+
+    @Test
+    void badPathOrTimeoutIsRejectedAtResolution() {
+        assertThatThrownBy(() -> context.getEndpoint("haproxy-socket:/a.sock,,/b.sock"))
+                .isInstanceOf(ResolveEndpointFailedException.class);
+        assertThatThrownBy(() -> context.getEndpoint("haproxy-socket:/a.sock?timeout=0"))
+                .isInstanceOf(ResolveEndpointFailedException.class);
+    }
+
+    @Test
+    void endpointIsProducerOnly() {
+        Endpoint endpoint = context.getEndpoint("haproxy-socket:/run/haproxy/admin.sock");
+
+        assertThatThrownBy(() -> endpoint.createConsumer(exchange -> { }))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+}
