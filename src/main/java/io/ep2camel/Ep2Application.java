@@ -13,6 +13,8 @@ import io.ep2camel.reload.HaproxyControl;
 import io.ep2camel.render.HaproxyConfigRenderer;
 import io.ep2camel.render.ServerLineFormat;
 import io.ep2camel.render.TemplateRenderer;
+import io.ep2camel.runtime.RuntimeUpdate;
+import io.ep2camel.runtime.SlotPlanner;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -26,6 +28,7 @@ public final class Ep2Application {
     /** The systemctl executable; a system property so tests can put a recording fake in its place. */
     static final String SYSTEMCTL_PROPERTY = "ep2.systemctl";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
 
     private final Main main = new Main();
     private final AppliedBackends applied = new AppliedBackends();
@@ -44,11 +47,20 @@ public final class Ep2Application {
         HaproxyConfigRenderer renderer = new HaproxyConfigRenderer(new TemplateRenderer(cfg.templateFile()),
                 new ServerLineFormat(cfg.backendMaxconn(), cfg.checkInterval()), cfg.backendName());
         ConfigUpdate configUpdate = new ConfigUpdate(renderer, new ConfigFileWriter(cfg.haproxyConfigFile()), control);
+        RuntimeUpdate runtimeUpdate = new RuntimeUpdate(
+                new SlotPlanner(cfg.backendName(), renderer.format(), cfg.nodeSlots().orElse(0), cfg.drainTimeout()),
+                renderer, configUpdate, control, applied, socketUri(cfg), cfg.backendName(), main::getCamelContext);
 
         main.bind("backendLines", new BackendLines());
         main.bind("appliedBackends", applied);
         main.configure().addRoutesBuilder(new PipelineRoutes(cfg.orchestrator(), cfg.updateType(),
-                new BackendSetReader(cfg.backendPort().orElse(0)), applied, configUpdate, control));
+                new BackendSetReader(cfg.backendPort().orElse(0)), applied, configUpdate, runtimeUpdate, control));
+    }
+
+    /** All sockets of haproxy_socket_file (nbproc): each gets every batch. */
+    private static String socketUri(Ep2Config cfg) {
+        return "haproxy-socket:" + String.join(",", cfg.socketFiles().stream().map(Object::toString).toList())
+                + "?timeout=" + SOCKET_TIMEOUT.toMillis();
     }
 
     /** Starts Camel and returns; the pipeline runs on its own threads. */

@@ -33,6 +33,8 @@ public enum ConfigKey {
             "update_by_config (render + reload) or update_by_runtime (stats socket, no reload)"),
     NODE_SLOTS("haproxy", "node_slots", KeyType.POSITIVE_INT, null,
             "server slots in the backend for update_by_runtime; required for it"),
+    DRAIN_TIMEOUT("haproxy", "drain_timeout", KeyType.SECONDS, "30",
+            "update_by_runtime: seconds a removed server drains before it is put in maintenance even with sessions left"),
     SERVICE_NAME("haproxy", "service_name", KeyType.TEXT, null,
             "systemd unit of HAProxy; required for start_by=systemd"),
     LOCK_DIR("haproxy", "lock_dir", KeyType.PATH, "/run/ep2",

@@ -106,7 +106,15 @@ public final class Ep2Config {
     }
 
     public Duration sleepBeforeNextRun() {
-        return Duration.ofMillis(Math.round(Double.parseDouble(require(ConfigKey.SLEEP_BEFORE_NEXT_RUN)) * 1000));
+        return seconds(ConfigKey.SLEEP_BEFORE_NEXT_RUN);
+    }
+
+    public Duration drainTimeout() {
+        return seconds(ConfigKey.DRAIN_TIMEOUT);
+    }
+
+    private Duration seconds(ConfigKey key) {
+        return Duration.ofMillis(Math.round(Double.parseDouble(require(key)) * 1000));
     }
 
     /**

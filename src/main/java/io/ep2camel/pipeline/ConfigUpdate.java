@@ -42,6 +42,41 @@ public class ConfigUpdate {
         control.validate(candidate);
     }
 
+    /**
+     * update_by_runtime: brings the file on disk to what HAProxy already runs, without a reload,
+     * so a later reload or restart keeps the same servers in the same slots. False when the file
+     * already matched.
+     */
+    public boolean writeWithoutReload(String content) throws IOException, CommandFailedException {
+        if (writer.holds(content)) {
+            return false;
+        }
+        writer.install(validated(content));
+        return true;
+    }
+
+    /** update_by_runtime's start, and its fallback when slots must grow: write, then reload or start. */
+    public void writeAndReload(String content) throws IOException, CommandFailedException {
+        writer.install(validated(content));
+        try {
+            control.reloadOrStart();
+        } catch (IOException | CommandFailedException e) {
+            writer.restoreBackup();
+            throw e;
+        }
+    }
+
+    private Path validated(String content) throws IOException, CommandFailedException {
+        Path candidate = writer.writeCandidate(content);
+        try {
+            control.validate(candidate);
+            return candidate;
+        } catch (IOException | CommandFailedException e) {
+            writer.discard(candidate);
+            throw e;
+        }
+    }
+
     /** Step 2: swap the candidate in (old one kept as .bak) and reload or start HAProxy. */
     public void installAndReload(Exchange exchange) throws IOException, CommandFailedException {
         writer.install(exchange.getProperty(CANDIDATE, Path.class));

@@ -3,6 +3,7 @@ package io.ep2camel.pipeline;
 import io.ep2camel.config.UpdateType;
 import io.ep2camel.model.BackendSet;
 import io.ep2camel.reload.HaproxyControl;
+import io.ep2camel.runtime.RuntimeUpdate;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -24,15 +25,17 @@ public class PipelineRoutes extends RouteBuilder {
     private final BackendSetReader reader;
     private final AppliedBackends applied;
     private final ConfigUpdate configUpdate;
+    private final RuntimeUpdate runtimeUpdate;
     private final HaproxyControl control;
 
     public PipelineRoutes(String orchestrator, UpdateType updateType, BackendSetReader reader, AppliedBackends applied,
-                          ConfigUpdate configUpdate, HaproxyControl control) {
+                          ConfigUpdate configUpdate, RuntimeUpdate runtimeUpdate, HaproxyControl control) {
         this.orchestrator = orchestrator;
         this.updateType = updateType;
         this.reader = reader;
         this.applied = applied;
         this.configUpdate = configUpdate;
+        this.runtimeUpdate = runtimeUpdate;
         this.control = control;
     }
 
@@ -47,11 +50,19 @@ public class PipelineRoutes extends RouteBuilder {
                 .to("direct:ep2-fetch-" + orchestrator)
                 .to(ENTRY);
 
+        if (updateType == UpdateType.UPDATE_BY_CONFIG) {
+            configureUpdateByConfig();
+        } else {
+            configureUpdateByRuntime();
+        }
+    }
+
+    private void configureUpdateByConfig() {
         from(ENTRY).routeId("ep2-diff")
                 .process(this::readBackendSet)
                 .filter(method(this, "needsApply"))
-                    .log("applying ${exchangeProperty.ep2.diff} -> ${body.size} backends by " + updateType.configValue())
-                    .to(updateType == UpdateType.UPDATE_BY_CONFIG ? UPDATE_BY_CONFIG : UPDATE_BY_RUNTIME)
+                    .log("applying ${exchangeProperty.ep2.diff} -> ${body.size} backends by update_by_config")
+                    .to(UPDATE_BY_CONFIG)
                 .end();
 
         from(UPDATE_BY_CONFIG).routeId("ep2-update-by-config")
@@ -62,6 +73,24 @@ public class PipelineRoutes extends RouteBuilder {
                 .bean(configUpdate, "installAndReload")
                 .process(e -> applied.markApplied(e.getMessage().getBody(BackendSet.class)))
                 .log("applied: HAProxy serves ${body.size} backends");
+    }
+
+    private void configureUpdateByRuntime() {
+        // reconciles every round against HAProxy's own state (one cheap socket read), so drift is
+        // repaired even when the orchestrator's answer did not change
+        from(ENTRY).routeId("ep2-diff")
+                .process(this::readBackendSet)
+                .to(UPDATE_BY_RUNTIME);
+
+        from(UPDATE_BY_RUNTIME).routeId("ep2-update-by-runtime")
+                .onException(Exception.class).handled(true)
+                    .bean(runtimeUpdate, "failed")
+                .end()
+                .bean(runtimeUpdate, "plan")
+                .filter(simple("${body.size} > 0"))
+                    .to(runtimeUpdate.socketUri())
+                .end()
+                .bean(runtimeUpdate, "syncConfig");
     }
 
     private void readBackendSet(Exchange e) {

@@ -1,0 +1,193 @@
+package io.ep2camel.runtime;
+
+import io.ep2camel.model.Backend;
+import io.ep2camel.model.BackendSet;
+import io.ep2camel.render.ServerLineFormat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * EP2's slot semantics, planned from what HAProxy reports (not from memory), so every round
+ * also repairs drift: a server someone put in maintenance by hand, an HAProxy restarted from
+ * an old file. Pure: state in, commands and the resulting layout out.
+ *
+ * <ul>
+ *   <li>while none of the wanted servers is up, removed servers that are up keep serving
+ *       (make before break);</li>
+ *   <li>a removed server drains first and goes to maintenance (its slot back to the pool) once
+ *       it has no sessions or the drain timeout passed;</li>
+ *   <li>a new server takes a free slot, preferring the one that last held its address: it gets
+ *       the address with weight 0, is made ready, has its health forced down, and only then gets
+ *       its weight, so it receives traffic only after passing its health checks;</li>
+ *   <li>when no slot is free it is added with {@code add server} (HAProxy ≥ 2.4, which does not
+ *       apply default-server to dynamic servers: every option is spelled out), or, where that is
+ *       unsupported, the plan asks for one config rewrite + reload.</li>
+ * </ul>
+ */
+public final class SlotPlanner {
+    static final String PLACEHOLDER_HOST = "0.0.0.0";
+    static final int PLACEHOLDER_PORT = 1;
+    /** srv_op_state of a server that is up (src/server.h SRV_ST_RUNNING) */
+    static final int RUNNING = 2;
+
+    private final String backend;
+    private final ServerLineFormat format;
+    private final int nodeSlots;
+    private final Duration drainTimeout;
+
+    public SlotPlanner(String backend, ServerLineFormat format, int nodeSlots, Duration drainTimeout) {
+        this.backend = backend;
+        this.format = format;
+        this.nodeSlots = nodeSlots;
+        this.drainTimeout = drainTimeout;
+    }
+
+    /**
+     * @param servers     {@code show servers state} of the backend (servers not named slotN are ignored)
+     * @param sessions    current sessions per server name
+     * @param wanted      the orchestrator's backends, hosts already resolved to IP addresses
+     * @param drainSince  when each draining slot started draining; updated in place
+     * @param dynamic     whether {@code add server} may be used
+     */
+    public SlotPlan plan(List<ServerState> servers, Map<String, Integer> sessions, BackendSet wanted,
+                         Map<String, Instant> drainSince, Instant now, boolean dynamic) {
+        List<ServerState> slots = servers.stream().filter(s -> Slot.index(s.name()) > 0)
+                .sorted(Comparator.comparingInt(s -> Slot.index(s.name()))).toList();
+        List<String> cmds = new ArrayList<>();
+        Set<String> placed = new HashSet<>();
+        List<Slot> layout = new ArrayList<>();
+        List<Integer> free = new ArrayList<>();
+        // make before break: while none of the wanted servers is up yet, servers on their way out
+        // keep serving, or a replacement would leave the backend with nobody to take requests
+        boolean wantedUp = slots.stream().anyMatch(s -> s.live() && s.opState() == RUNNING && wanted.contains(asBackend(s)));
+        boolean holdRemovals = !wantedUp && !wanted.isEmpty();
+
+        for (ServerState s : slots) {
+            Backend want = wanted.find(asBackend(s));
+            boolean keep = want != null && !placed.contains(s.address());
+            if (s.inMaintenance()) {
+                drainSince.remove(s.name());
+                free.add(layout.size());
+                layout.add(new Slot(s.name(), asBackend(s), false)); // remembers the address for reuse
+            } else if (keep) {
+                placed.add(s.address());
+                drainSince.remove(s.name());
+                if (s.draining()) {
+                    cmds.add(set(s.name(), "state ready"));        // came back while draining
+                }
+                if (s.weight() != runtimeWeight(want)) {
+                    cmds.add(set(s.name(), "weight " + runtimeWeight(want)));
+                }
+                layout.add(new Slot(s.name(), want, false));
+            } else if (holdRemovals && s.live() && s.opState() == RUNNING) {
+                layout.add(new Slot(s.name(), asBackend(s), false));
+            } else {
+                if (s.live()) {
+                    cmds.add(set(s.name(), "state drain"));
+                }
+                Instant since = drainSince.computeIfAbsent(s.name(), n -> now);
+                boolean idle = sessions.getOrDefault(s.name(), 0) == 0;
+                if (idle || !now.isBefore(since.plus(drainTimeout))) {
+                    cmds.add(set(s.name(), "state maint"));
+                    drainSince.remove(s.name());
+                    free.add(layout.size());
+                    layout.add(new Slot(s.name(), asBackend(s), false));
+                } else {
+                    layout.add(new Slot(s.name(), asBackend(s), true));
+                }
+            }
+        }
+
+        List<Backend> toPlace = wanted.backends().stream().filter(b -> !placed.contains(b.address())).toList();
+        boolean needsReload = false;
+        int nextIndex = slots.stream().mapToInt(s -> Slot.index(s.name())).max().orElse(0) + 1;
+        for (Backend b : toPlace) {
+            Integer at = takeFreeSlot(free, layout, b);
+            if (at != null) {
+                String name = layout.get(at).name();
+                cmds.add(set(name, "addr " + b.host() + " port " + b.port()));
+                cmds.add(set(name, "weight 0"));
+                cmds.add(set(name, "state ready"));
+                cmds.add(set(name, "health down"));
+                cmds.add(set(name, "weight " + runtimeWeight(b)));
+                layout.set(at, new Slot(name, b, false));
+            } else if (dynamic) {
+                String name = Slot.PREFIX + nextIndex++;
+                cmds.add("add server " + backend + "/" + name + " " + b.address() + " " + format.options(0) + " weight 0");
+                cmds.add("enable health " + backend + "/" + name);
+                cmds.add(set(name, "state ready"));
+                cmds.add(set(name, "health down"));
+                cmds.add(set(name, "weight " + runtimeWeight(b)));
+                layout.add(new Slot(name, b, false));
+            } else {
+                needsReload = true;
+                layout.add(new Slot(Slot.PREFIX + nextIndex++, b, false));
+            }
+        }
+        for (int i : free) {
+            layout.set(i, Slot.free(layout.get(i).name()));
+        }
+        return new SlotPlan(cmds, layout, needsReload);
+    }
+
+    /** The layout of a fresh config: the backends in slot1..k, then free slots up to node_slots. */
+    public List<Slot> initialLayout(BackendSet wanted) {
+        List<Slot> layout = new ArrayList<>();
+        for (Backend b : wanted.backends()) {
+            layout.add(new Slot(Slot.PREFIX + (layout.size() + 1), b, false));
+        }
+        while (layout.size() < nodeSlots) {
+            layout.add(Slot.free(Slot.PREFIX + (layout.size() + 1)));
+        }
+        return layout;
+    }
+
+    /** Server lines for a layout: free and draining slots are written {@code disabled}. */
+    public List<String> serverLines(List<Slot> layout) {
+        List<String> lines = new ArrayList<>();
+        for (Slot s : layout) {
+            if (s.isFree()) {
+                lines.add("server " + s.name() + " " + PLACEHOLDER_HOST + ":" + PLACEHOLDER_PORT + " "
+                        + format.options(0) + " disabled");
+            } else {
+                lines.add("server " + s.name() + " " + s.backend().address() + " " + format.options(s.backend().weight())
+                        + (s.draining() ? " disabled" : ""));
+            }
+        }
+        return lines;
+    }
+
+    private Integer takeFreeSlot(List<Integer> free, List<Slot> layout, Backend b) {
+        // the slot that last held this address first: its stats and state history stay with it
+        for (int i = 0; i < free.size(); i++) {
+            Slot s = layout.get(free.get(i));
+            if (s.backend() != null && s.backend().address().equals(b.address())) {
+                return free.remove(i);
+            }
+        }
+        return free.isEmpty() ? null : free.remove(0);
+    }
+
+    private String set(String server, String what) {
+        return "set server " + backend + "/" + server + " " + what;
+    }
+
+    private static int runtimeWeight(Backend b) {
+        return b.weight() > 0 ? b.weight() : 1;
+    }
+
+    private static Backend asBackend(ServerState s) {
+        try {
+            return new Backend(s.host(), s.port());
+        } catch (IllegalArgumentException e) {
+            return new Backend(PLACEHOLDER_HOST, PLACEHOLDER_PORT);
+        }
+    }
+}

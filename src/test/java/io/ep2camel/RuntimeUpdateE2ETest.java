@@ -1,0 +1,209 @@
+package io.ep2camel;
+
+import io.ep2camel.config.Ep2ConfigLoader;
+import io.ep2camel.socket.HaproxySocketClient;
+import io.ep2camel.testsupport.Ep2Fixture;
+import io.ep2camel.testsupport.Http;
+import io.ep2camel.testsupport.HttpBackends;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** update_by_runtime end to end: slots changed over the stats socket of a real HAProxy, no reloads. */
+class RuntimeUpdateE2ETest {
+    private Ep2Fixture fx;
+    private HttpBackends servers;
+    private Ep2Application app;
+
+    @BeforeEach
+    void setUp() {
+        fx = new Ep2Fixture();
+        fx.set("update_type", "update_by_runtime").set("node_slots", "3").set("check_interval", "100")
+                .set("drain_timeout", "2");
+        servers = HttpBackends.start(5);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (app != null) {
+            app.stop();
+        }
+        servers.close();
+        fx.close();
+    }
+
+    private void startController() throws Exception {
+        RouteLocator routes = RouteLocator.detect(Optional.empty());
+        app = new Ep2Application(new Ep2ConfigLoader(routes.orchestrators()).load(fx.conf), routes);
+        app.start();
+    }
+
+    private void serve(int... indexes) {
+        List<Integer> ports = new ArrayList<>();
+        for (int i : indexes) {
+            ports.add(servers.port(i));
+        }
+        fx.backends(ports);
+    }
+
+    private Set<String> served(int n) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            seen.add(Http.tryGet(fx.frontendPort));
+        }
+        return seen;
+    }
+
+    private void awaitServed(Set<String> names) {
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> served(4 * names.size()).equals(names));
+    }
+
+    private List<String> socket(String... commands) {
+        return new HaproxySocketClient(Duration.ofSeconds(5)).execute(fx.socket, List.of(commands));
+    }
+
+    private long slotLines() throws Exception {
+        return fx.config().lines().filter(l -> l.strip().startsWith("server slot")).count();
+    }
+
+    @Test
+    void twentyScaleEventsReuseTheSlotsWithoutAnyReload() throws Exception {
+        // up to 3 wanted + up to 3 still serving until their replacements are healthy
+        fx.set("node_slots", "6");
+        serve(0);
+        startController();
+        awaitServed(Set.of("b1"));
+        long master = fx.haproxy().masterPid();
+        List<Long> workers = fx.haproxy().workerPids();
+
+        Random random = new Random(42);
+        for (int event = 0; event < 20; event++) {
+            List<Integer> pick = new ArrayList<>(List.of(0, 1, 2, 3, 4));
+            java.util.Collections.shuffle(pick, random);
+            List<Integer> chosen = pick.subList(0, 1 + random.nextInt(3));
+            serve(chosen.stream().mapToInt(Integer::intValue).toArray());
+            Set<String> names = new HashSet<>();
+            chosen.forEach(i -> names.add(servers.name(i)));
+            awaitServed(names);
+        }
+
+        assertThat(fx.haproxy().masterPid()).isEqualTo(master);
+        assertThat(fx.haproxy().workerPids()).isEqualTo(workers);
+        assertThat(slotLines()).as("never more than node_slots servers: slots were reused").isEqualTo(6);
+    }
+
+    @Test
+    void onDiskConfigFollowsTheRuntimeStateSoARestartKeepsIt() throws Exception {
+        serve(0, 1);
+        startController();
+        awaitServed(Set.of("b1", "b2"));
+        serve(1, 2);
+        awaitServed(Set.of("b2", "b3"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> fx.config().contains("127.0.0.1:" + servers.port(2))
+                && !fx.config().contains("127.0.0.1:" + servers.port(0) + " check"));
+
+        // someone restarts HAProxy from the file on disk: the controller sees it running with the same slots
+        app.stop();
+        app = null;
+        fx.haproxy().stop();
+        io.ep2camel.testsupport.HaproxyProcess.start(fx.haproxyCfg, fx.pidFile);
+        awaitServed(Set.of("b2", "b3"));
+    }
+
+    @Test
+    void moreBackendsThanNodeSlotsAreAllServedWithoutReload() throws Exception {
+        fx.set("node_slots", "2");
+        serve(0);
+        startController();
+        awaitServed(Set.of("b1"));
+        long master = fx.haproxy().masterPid();
+
+        serve(0, 1, 2, 3);
+        awaitServed(Set.of("b1", "b2", "b3", "b4"));
+        assertThat(fx.haproxy().masterPid()).isEqualTo(master);
+        await().atMost(Duration.ofSeconds(5)).until(() -> slotLines() == 4);
+        assertThat(fx.config()).contains("server slot4 ");
+    }
+
+    @Test
+    void driftIsRepaired() throws Exception {
+        serve(0, 1);
+        startController();
+        awaitServed(Set.of("b1", "b2"));
+
+        // a live server put in maintenance by hand comes back
+        socket("set server be_app/slot1 state maint", "set server be_app/slot2 state maint");
+        awaitServed(Set.of("b1", "b2"));
+
+        // HAProxy killed: started again with the same backends
+        fx.haproxy().stop();
+        awaitServed(Set.of("b1", "b2"));
+    }
+
+    @Test
+    void noFailedRequestDuringScaleOutAndDrainedScaleIn() throws Exception {
+        serve(0);
+        startController();
+        awaitServed(Set.of("b1"));
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger ok = new AtomicInteger();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        Thread load = new Thread(() -> {
+            while (running.get()) {
+                String r = Http.tryGet(fx.frontendPort);
+                if (r.startsWith("ERR")) {
+                    failures.add(r);
+                } else {
+                    ok.incrementAndGet();
+                }
+            }
+        });
+        load.start();
+        try {
+            for (int round = 0; round < 3; round++) {
+                serve(0, 1, 2);                       // scale out: new servers enter only once healthy
+                awaitServed(Set.of("b1", "b2", "b3"));
+                serve(2);                             // scale in: the others drain, then go to maintenance
+                awaitServed(Set.of("b3"));
+                serve(0);
+                awaitServed(Set.of("b1"));
+            }
+        } finally {
+            running.set(false);
+            load.join();
+        }
+        assertThat(ok.get()).isGreaterThan(50);
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void aNewServerGetsNoTrafficBeforeItPassesHealthChecks() throws Exception {
+        serve(0);
+        startController();
+        awaitServed(Set.of("b1"));
+        int closedPort = io.ep2camel.testsupport.FreePort.find();   // nothing listens here yet
+        fx.backends(List.of(servers.port(0), closedPort));
+        await().atMost(Duration.ofSeconds(5)).until(() -> socket("show servers state be_app").get(0)
+                .contains("127.0.0.1 ") && socket("show servers state be_app").get(0).contains(" " + closedPort + " "));
+        // the slot holds the new address, but every request still reaches b1
+        for (int i = 0; i < 30; i++) {
+            assertThat(Http.tryGet(fx.frontendPort)).isEqualTo("b1");
+        }
+    }
+}
