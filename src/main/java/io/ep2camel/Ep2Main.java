@@ -3,6 +3,7 @@ package io.ep2camel;
 import io.ep2camel.config.ConfigException;
 import io.ep2camel.config.Ep2Config;
 import io.ep2camel.config.Ep2ConfigLoader;
+import org.apache.logging.log4j.LogManager;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
@@ -22,7 +23,9 @@ public final class Ep2Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        LogManager.shutdown(); // flushes log_file after Camel's own shutdown lines
+        System.exit(code);
     }
 
     static int run(String[] args) {

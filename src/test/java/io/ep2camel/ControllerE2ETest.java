@@ -68,7 +68,7 @@ class ControllerE2ETest {
 
         awaitServed("b1", "b2");
         assertThat(fx.haproxy().isAlive()).isTrue();
-        assertThat(fx.config()).contains("server srv_127_0_0_1_" + servers.port(0) + " 127.0.0.1:" + servers.port(0) + " check");
+        assertThat(fx.config()).contains("server srv_127.0.0.1_" + servers.port(0) + " 127.0.0.1:" + servers.port(0) + " check");
 
         fx.backends(List.of(servers.port(0), servers.port(1), servers.port(2)));   // scale out
         awaitServed("b1", "b2", "b3");

@@ -39,6 +39,7 @@ public final class Ep2ConfigLoader {
         INIConfiguration ini = read(abs, name);
         Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
 
+        java.util.Set<String> seen = new java.util.HashSet<>();
         if (!ini.getSection(null).isEmpty()) {
             throw new ConfigException(name, null, ini.getSection(null).getKeys().next(),
                     "key outside any section; EP2 keys go under [haproxy]");
@@ -58,7 +59,8 @@ public final class Ep2ConfigLoader {
                 ConfigKey ck = ConfigKey.find(section, key)
                         .orElseThrow(() -> new ConfigException(name, section, key, "unknown key"));
                 List<Object> given = sub.getList(rawKey);
-                if (given.size() > 1) {
+                // configparser lower-cases before its duplicate check: Backend_Name repeats backend_name
+                if (given.size() > 1 || !seen.add(ck.name())) {
                     throw new ConfigException(name, section, key, "given more than once");
                 }
                 String value = given.isEmpty() || given.get(0) == null ? "" : given.get(0).toString().trim();
@@ -73,7 +75,7 @@ public final class Ep2ConfigLoader {
             }
         }
         for (ConfigKey k : ConfigKey.values()) {
-            k.defaultValue().ifPresent(d -> values.putIfAbsent(k, resolve(k, d, abs.getParent())));
+            k.defaultValue().ifPresent(d -> values.putIfAbsent(k, resolve(k, k.type().check(d), abs.getParent())));
         }
         checkModes(name, values);
         return new Ep2Config(abs, values);

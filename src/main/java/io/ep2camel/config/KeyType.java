@@ -47,8 +47,9 @@ enum KeyType {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a number: '" + v + "'");
             }
-            if (!(d > 0) || Double.isInfinite(d)) {
-                throw new IllegalArgumentException("must be a number of seconds greater than 0: '" + v + "'");
+            // a timer period rounds to whole milliseconds; 0 ms would fire once and never again
+            if (!(d >= 0.001) || Double.isInfinite(d)) {
+                throw new IllegalArgumentException("must be a number of seconds, at least 0.001: '" + v + "'");
             }
             return v;
         }

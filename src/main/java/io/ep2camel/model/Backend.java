@@ -37,11 +37,12 @@ public record Backend(String host, int port, int weight) implements Comparable<B
     }
 
     /**
-     * A server name that is stable for the same host:port across rounds and restarts, and
-     * made only of characters HAProxy accepts in a server name.
+     * A server name that is stable for the same host:port across rounds and restarts and
+     * unique per host:port: a valid host only holds letters, digits, '.', '-' and ':', all
+     * legal in HAProxy names, and never '_', so the separator cannot be confused.
      */
     public String serverName() {
-        return "srv_" + host.replaceAll("[^A-Za-z0-9]", "_") + "_" + port;
+        return "srv_" + host + "_" + port;
     }
 
     /**

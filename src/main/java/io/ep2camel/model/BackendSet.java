@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -29,9 +30,11 @@ public final class BackendSet {
     }
 
     public static BackendSet of(Collection<Backend> backends) {
-        // a host:port listed twice is one server; if weights disagree, the first in order wins
+        // a host:port listed twice is one server; if weights disagree the highest wins, whatever
+        // the order the orchestrator listed them in
         TreeSet<Backend> unique = new TreeSet<>(Backend.ORDER);
-        unique.addAll(backends);
+        backends.stream().sorted(Backend.ORDER.thenComparing(Backend::weight, Comparator.reverseOrder()))
+                .forEach(unique::add);
         return new BackendSet(List.copyOf(unique));
     }
 

@@ -1,6 +1,5 @@
 package io.ep2camel.model;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
@@ -43,7 +42,9 @@ public final class HostNames {
             return false;
         }
         try {
-            return InetAddress.getByName(host) instanceof Inet6Address;
+            // Java hands IPv4-mapped literals (::ffff:10.0.0.1) back as Inet4Address: parsed is enough
+            InetAddress.getByName(host);
+            return true;
         } catch (UnknownHostException e) {
             return false;
         }

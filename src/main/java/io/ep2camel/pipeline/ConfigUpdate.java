@@ -99,7 +99,7 @@ public class ConfigUpdate {
                 restored = "; could NOT restore previous config from " + writer.backup() + ": " + e.getMessage();
             }
         }
-        LOG.error("update_by_config failed, HAProxy keeps its current config{}; retrying next round: {}",
+        LOG.error("update_by_config failed, a running HAProxy keeps its current config{}; retrying next round: {}",
                 restored, cause == null ? "unknown error" : cause.getMessage());
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
 
 /**
  * Writes HAProxy's config so that a reader (HAProxy, an operator, a crash) only ever sees the
@@ -45,9 +46,11 @@ public final class ConfigFileWriter {
         Path candidate = target.resolveSibling(target.getFileName() + ".ep2-new");
         try {
             writeSynced(candidate, content.getBytes(StandardCharsets.UTF_8));
+            keepPermissions(candidate);
         } catch (IOException e) {
-            Files.deleteIfExists(candidate);
-            throw new IOException("cannot write " + candidate + " (" + describe(e) + ")", e);
+            IOException failure = new IOException("cannot write " + candidate + " (" + describe(e) + ")", e);
+            deleteQuietly(candidate, failure);
+            throw failure;
         }
         return candidate;
     }
@@ -62,8 +65,9 @@ public final class ConfigFileWriter {
             }
             move(candidate, target);
         } catch (IOException e) {
-            Files.deleteIfExists(candidate);
-            throw new IOException("cannot replace " + target + " (" + describe(e) + ")", e);
+            IOException failure = new IOException("cannot replace " + target + " (" + describe(e) + ")", e);
+            deleteQuietly(candidate, failure);
+            throw failure;
         }
     }
 
@@ -74,6 +78,7 @@ public final class ConfigFileWriter {
         }
         Path tmp = target.resolveSibling(target.getFileName() + ".restore.ep2-new");
         writeSynced(tmp, Files.readAllBytes(backup()));
+        Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(backup()));
         move(tmp, target);
         return true;
     }
@@ -83,6 +88,29 @@ public final class ConfigFileWriter {
             Files.deleteIfExists(candidate);
         } catch (IOException ignored) {
             // a stale candidate is overwritten on the next round
+        }
+    }
+
+    /** Cleanup after a failure must not hide the failure itself. */
+    private static void deleteQuietly(Path file, IOException failure) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** The new file gets the old one's mode and owner: an operator's 0640 haproxy.cfg stays 0640. */
+    private void keepPermissions(Path candidate) throws IOException {
+        if (!Files.isRegularFile(target)) {
+            return;
+        }
+        try {
+            Files.setPosixFilePermissions(candidate, Files.getPosixFilePermissions(target));
+            Files.setOwner(candidate, Files.getOwner(target));
+            Files.setAttribute(candidate, "posix:group", Files.readAttributes(target, PosixFileAttributes.class).group());
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to keep
         }
     }
 

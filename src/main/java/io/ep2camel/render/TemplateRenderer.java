@@ -27,6 +27,7 @@ public final class TemplateRenderer {
 
     public TemplateRenderer(Path template) {
         this.template = template;
+        freemarker.setNumberFormat("computer"); // ports as 12345, never a locale's 12,345
     }
 
     /** @param model variables: {@code nodes} (the server lines) and whatever else the caller offers */

@@ -1,0 +1,93 @@
+package io.ep2camel.render;
+
+import io.ep2camel.model.Backend;
+import io.ep2camel.model.BackendSet;
+import io.ep2camel.testsupport.TestDirs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ServerLineFormatTest {
+    private static final ServerLineFormat PLAIN = new ServerLineFormat(Optional.empty(), Optional.empty());
+    private static final ServerLineFormat FULL = new ServerLineFormat(Optional.of(100), Optional.of("2s"));
+    private final Path dir = TestDirs.shortTemp();
+
+    @AfterEach
+    void cleanUp() {
+        TestDirs.deleteQuietly(dir);
+    }
+
+    @Test
+    void every_line_has_check() {
+        assertThat(PLAIN.options(0)).isEqualTo("check");
+        assertThat(PLAIN.line(new Backend("10.0.0.1", 80))).isEqualTo("server srv_10.0.0.1_80 10.0.0.1:80 check");
+    }
+
+    @Test
+    void inter_and_maxconn_when_configured() {
+        assertThat(FULL.options(0)).isEqualTo("check inter 2s maxconn 100");
+        assertThat(new ServerLineFormat(Optional.of(5), Optional.empty()).options(0)).isEqualTo("check maxconn 5");
+        assertThat(new ServerLineFormat(Optional.empty(), Optional.of("1500")).options(0)).isEqualTo("check inter 1500");
+    }
+
+    @Test
+    void weight_only_when_set() {
+        assertThat(PLAIN.options(10)).isEqualTo("check weight 10");
+        assertThat(FULL.options(256)).isEqualTo("check inter 2s maxconn 100 weight 256");
+        assertThat(FULL.line(new Backend("web.example.com", 8080, 3)))
+                .isEqualTo("server srv_web.example.com_8080 web.example.com:8080 check inter 2s maxconn 100 weight 3");
+    }
+
+    @Test
+    void ipv6_addresses_are_bracketed() {
+        assertThat(PLAIN.line(new Backend("2001:db8::1", 443)))
+                .isEqualTo("server srv_2001:db8::1_443 [2001:db8::1]:443 check");
+    }
+
+    @Test
+    void config_renderer_writes_one_server_line_per_backend() throws Exception {
+        Path template = dir.resolve("haproxy.cfg.template");
+        Files.writeString(template, "listen be_app\n    bind :80\n    {{nodes}}\n");
+        HaproxyConfigRenderer r = new HaproxyConfigRenderer(new TemplateRenderer(template), FULL, "be_app");
+        String out = r.render(BackendSet.of(new Backend("10.0.0.2", 80), new Backend("::1", 81),
+                new Backend("10.0.0.1", 80, 7), new Backend("10.0.0.1", 80, 7)));
+        assertThat(out.lines().filter(l -> l.strip().startsWith("server "))).containsExactly(
+                "    server srv_10.0.0.1_80 10.0.0.1:80 check inter 2s maxconn 100 weight 7",
+                "    server srv_10.0.0.2_80 10.0.0.2:80 check inter 2s maxconn 100",
+                "    server srv_::1_81 [::1]:81 check inter 2s maxconn 100");
+        assertThat(out).startsWith("listen be_app\n    bind :80\n");
+        assertThat(r.format()).isSameAs(FULL);
+    }
+
+    @Test
+    void config_renderer_with_no_backends_leaves_the_placeholder_empty() throws Exception {
+        Path template = dir.resolve("haproxy.cfg.template");
+        Files.writeString(template, "listen be_app\n    {{nodes}}\n");
+        HaproxyConfigRenderer r = new HaproxyConfigRenderer(new TemplateRenderer(template), PLAIN, "be_app");
+        assertThat(r.render(BackendSet.EMPTY)).isEqualTo("listen be_app\n    \n");
+    }
+
+    @Test
+    void config_renderer_offers_backend_name_and_backends() throws Exception {
+        Path template = dir.resolve("rich.template");
+        Files.writeString(template, "backend {{backend_name}}\n{% for b in backends %}{{b.name}} {{b.host}} {{b.port}} {{b.weight}}\n{% endfor %}{{nodes}}");
+        HaproxyConfigRenderer r = new HaproxyConfigRenderer(new TemplateRenderer(template), PLAIN, "be_app");
+        String out = r.render(BackendSet.of(new Backend("10.0.0.1", 80, 2)));
+        assertThat(out).isEqualTo("backend be_app\nsrv_10.0.0.1_80 10.0.0.1 80 2\nserver srv_10.0.0.1_80 10.0.0.1:80 check weight 2");
+    }
+
+    @Test
+    void renderLines_takes_any_server_lines() throws Exception {
+        Path template = dir.resolve("t.template");
+        Files.writeString(template, "    {{nodes}}");
+        HaproxyConfigRenderer r = new HaproxyConfigRenderer(new TemplateRenderer(template), PLAIN, "be");
+        assertThat(r.renderLines(List.of("server a 1.1.1.1:1 check", "server b 0.0.0.0:1 disabled"), List.of()))
+                .isEqualTo("    server a 1.1.1.1:1 check\n    server b 0.0.0.0:1 disabled");
+    }
+}
