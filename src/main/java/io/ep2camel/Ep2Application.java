@@ -5,6 +5,8 @@ import io.ep2camel.fetch.BackendLines;
 import io.ep2camel.pipeline.AppliedBackends;
 import io.ep2camel.pipeline.BackendSetReader;
 import io.ep2camel.pipeline.ConfigUpdate;
+import io.ep2camel.pipeline.EmptyAnswerGuard;
+import io.ep2camel.pipeline.FetchHealth;
 import io.ep2camel.pipeline.PipelineRoutes;
 import io.ep2camel.reload.ConfigFileWriter;
 import io.ep2camel.reload.ExecCommandRunner;
@@ -51,10 +53,13 @@ public final class Ep2Application {
                 new SlotPlanner(cfg.backendName(), renderer.format(), cfg.nodeSlots().orElse(0), cfg.drainTimeout()),
                 renderer, configUpdate, control, applied, socketUri(cfg), cfg.backendName(), main::getCamelContext);
 
+        FetchHealth fetchHealth = new FetchHealth();
+        main.bind("fetchHealth", fetchHealth);
         main.bind("backendLines", new BackendLines());
         main.bind("appliedBackends", applied);
         main.configure().addRoutesBuilder(new PipelineRoutes(cfg.orchestrator(), cfg.updateType(),
-                new BackendSetReader(cfg.backendPort().orElse(0)), applied, configUpdate, runtimeUpdate, control));
+                new BackendSetReader(cfg.backendPort().orElse(0)), applied, configUpdate, runtimeUpdate, control,
+                fetchHealth, new EmptyAnswerGuard(cfg.emptyConfirmations())));
     }
 
     /** All sockets of haproxy_socket_file (nbproc): each gets every batch. */

@@ -35,6 +35,8 @@ public enum ConfigKey {
             "server slots in the backend for update_by_runtime; required for it"),
     DRAIN_TIMEOUT("haproxy", "drain_timeout", KeyType.SECONDS, "30",
             "update_by_runtime: seconds a removed server drains before it is put in maintenance even with sessions left"),
+    EMPTY_CONFIRMATIONS("haproxy", "empty_confirmations", KeyType.POSITIVE_INT, "3",
+            "an answer with no backends at all is applied only after this many consecutive fetches gave it (1 = at once, as EP2)"),
     SERVICE_NAME("haproxy", "service_name", KeyType.TEXT, null,
             "systemd unit of HAProxy; required for start_by=systemd"),
     LOCK_DIR("haproxy", "lock_dir", KeyType.PATH, "/run/ep2",

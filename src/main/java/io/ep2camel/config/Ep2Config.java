@@ -85,6 +85,10 @@ public final class Ep2Config {
         return get(ConfigKey.CHECK_INTERVAL);
     }
 
+    public int emptyConfirmations() {
+        return Integer.parseInt(require(ConfigKey.EMPTY_CONFIRMATIONS));
+    }
+
     public Optional<Integer> nodeSlots() {
         return get(ConfigKey.NODE_SLOTS).map(Integer::valueOf);
     }

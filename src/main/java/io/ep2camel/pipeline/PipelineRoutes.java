@@ -27,9 +27,14 @@ public class PipelineRoutes extends RouteBuilder {
     private final ConfigUpdate configUpdate;
     private final RuntimeUpdate runtimeUpdate;
     private final HaproxyControl control;
+    private final FetchHealth fetchHealth;
+    private final EmptyAnswerGuard emptyGuard;
 
     public PipelineRoutes(String orchestrator, UpdateType updateType, BackendSetReader reader, AppliedBackends applied,
-                          ConfigUpdate configUpdate, RuntimeUpdate runtimeUpdate, HaproxyControl control) {
+                          ConfigUpdate configUpdate, RuntimeUpdate runtimeUpdate, HaproxyControl control,
+                          FetchHealth fetchHealth, EmptyAnswerGuard emptyGuard) {
+        this.fetchHealth = fetchHealth;
+        this.emptyGuard = emptyGuard;
         this.orchestrator = orchestrator;
         this.updateType = updateType;
         this.reader = reader;
@@ -42,13 +47,18 @@ public class PipelineRoutes extends RouteBuilder {
     @Override
     public void configure() {
         // poll source: the first tick is the bootstrap, then one round per sleep_before_next_run
+        // a failing orchestrator is asked again after a capped back-off, not every round
         from("timer:ep2-poll?delay=0&period={{ep2.poll_period_ms}}").routeId("ep2-poll")
                 .onException(Exception.class).handled(true)
-                    .log(LoggingLevel.WARN, "round failed, backends kept as they are: ${exception.message}")
+                    .process(e -> fetchHealth.failure(e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()))
+                    .log(LoggingLevel.WARN, "fetch failed, backends kept as they are; next try in "
+                            + "${bean:fetchHealth?method=backoffMillis} ms: ${exception.message}")
                 .end()
-                .setHeader(ORCHESTRATOR_HEADER, constant(orchestrator))
-                .to("direct:ep2-fetch-" + orchestrator)
-                .to(ENTRY);
+                .filter(method(fetchHealth, "due"))
+                    .setHeader(ORCHESTRATOR_HEADER, constant(orchestrator))
+                    .to("direct:ep2-fetch-" + orchestrator)
+                    .to(ENTRY)
+                .end();
 
         if (updateType == UpdateType.UPDATE_BY_CONFIG) {
             configureUpdateByConfig();
@@ -60,6 +70,7 @@ public class PipelineRoutes extends RouteBuilder {
     private void configureUpdateByConfig() {
         from(ENTRY).routeId("ep2-diff")
                 .process(this::readBackendSet)
+                .filter(method(this, "admitted"))
                 .filter(method(this, "needsApply"))
                     .log("applying ${exchangeProperty.ep2.diff} -> ${body.size} backends by update_by_config")
                     .to(UPDATE_BY_CONFIG)
@@ -80,6 +91,7 @@ public class PipelineRoutes extends RouteBuilder {
         // repaired even when the orchestrator's answer did not change
         from(ENTRY).routeId("ep2-diff")
                 .process(this::readBackendSet)
+                .filter(method(this, "admitted"))
                 .to(UPDATE_BY_RUNTIME);
 
         from(UPDATE_BY_RUNTIME).routeId("ep2-update-by-runtime")
@@ -93,9 +105,16 @@ public class PipelineRoutes extends RouteBuilder {
                 .bean(runtimeUpdate, "syncConfig");
     }
 
+    /** The entry contract; a valid answer counts as a successful fetch, for push and poll sources alike. */
     private void readBackendSet(Exchange e) {
         String source = e.getMessage().getHeader(ORCHESTRATOR_HEADER, "unknown", String.class);
         e.getMessage().setBody(reader.read(e.getMessage().getBody(), "direct:ep2-fetch-" + source));
+        fetchHealth.success();
+    }
+
+    /** Stops an unconfirmed empty answer before it reaches either update branch. */
+    public boolean admitted(Exchange e) {
+        return emptyGuard.admit(e.getMessage().getBody(BackendSet.class), applied);
     }
 
     /** A changed set, the bootstrap, or an HAProxy that is not running needs an apply. */
