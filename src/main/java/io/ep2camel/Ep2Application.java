@@ -17,10 +17,25 @@ import io.ep2camel.render.ServerLineFormat;
 import io.ep2camel.render.TemplateRenderer;
 import io.ep2camel.runtime.RuntimeUpdate;
 import io.ep2camel.runtime.SlotPlanner;
+import io.ep2camel.observe.Ep2Metrics;
+import io.ep2camel.observe.HaproxyHealthCheck;
+import io.ep2camel.observe.LastApplyHealthCheck;
+import io.ep2camel.observe.OrchestratorHealthCheck;
+import io.ep2camel.observe.PoolStatus;
+import io.ep2camel.pipeline.PoolStages;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.Main;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Wires one controller from a checked config: the beans of each stage, the Java pipeline and
@@ -34,6 +49,7 @@ public final class Ep2Application {
 
     private final Main main = new Main();
     private final AppliedBackends applied = new AppliedBackends();
+    private final PoolStatus poolStatus;
 
     public Ep2Application(Ep2Config cfg, RouteLocator routes) {
         Logging.logTo(cfg.logFile());
@@ -57,9 +73,56 @@ public final class Ep2Application {
         main.bind("fetchHealth", fetchHealth);
         main.bind("backendLines", new BackendLines());
         main.bind("appliedBackends", applied);
-        main.configure().addRoutesBuilder(new PipelineRoutes(cfg.orchestrator(), cfg.updateType(),
-                new BackendSetReader(cfg.backendPort().orElse(0)), applied, configUpdate, runtimeUpdate, control,
-                fetchHealth, new EmptyAnswerGuard(cfg.emptyConfirmations())));
+
+        // operators: the registry camel-micrometer-prometheus serves, our health checks, the pool MBean
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        main.bind("metricsRegistry", meters);
+        Ep2Metrics metrics = new Ep2Metrics(meters, cfg.backendName());
+        metrics.bind(applied, fetchHealth, runtimeUpdate::layout);
+        poolStatus = new PoolStatus(cfg.backendName(), cfg.updateType().configValue(), cfg.orchestrator(), applied,
+                fetchHealth, runtimeUpdate::layout);
+        List<HealthCheck> checks = List.of(new OrchestratorHealthCheck(fetchHealth, cfg.orchestrator()),
+                new HaproxyHealthCheck(cfg.socketFiles(), control), new LastApplyHealthCheck(applied));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                HealthCheckRegistry registry = HealthCheckRegistry.get(m.getCamelContext());
+                checks.forEach(registry::register);
+            }
+        });
+        observeProperties(cfg).forEach(main::addInitialProperty);
+
+        main.configure().addRoutesBuilder(new PipelineRoutes(new PoolStages(cfg.orchestrator(), cfg.updateType(),
+                new BackendSetReader(cfg.backendPort().orElse(0)), applied,
+                new EmptyAnswerGuard(cfg.emptyConfirmations()), fetchHealth, configUpdate, runtimeUpdate, control,
+                metrics)));
+    }
+
+    /**
+     * JMX is on (camel-management); the embedded management server carries health, Prometheus
+     * metrics and Jolokia under /observe, bound to observe_host (loopback by default) —
+     * observe_port = 0 turns it off. SIGTERM lets an in-flight apply finish (graceful shutdown).
+     */
+    private static Map<String, String> observeProperties(Ep2Config cfg) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("camel.main.jmxEnabled", "true");
+        p.put("camel.main.shutdownTimeout", "30");
+        p.put("camel.health.enabled", "true");
+        p.put("camel.health.exposureLevel", "full");
+        p.put("camel.metrics.enabled", "true");
+        p.put("camel.metrics.enableRoutePolicy", "true");
+        // its per-endpoint meters clash on tag keys between exec and direct endpoints; route metrics suffice
+        p.put("camel.metrics.enableExchangeEventNotifier", "false");
+        int port = cfg.observePort();
+        p.put("camel.management.enabled", Boolean.toString(port > 0));
+        if (port > 0) {
+            p.put("camel.management.host", cfg.observeHost());
+            p.put("camel.management.port", Integer.toString(port));
+            p.put("camel.management.healthCheckEnabled", "true");
+            p.put("camel.management.metricsEnabled", "true");
+            p.put("camel.management.jolokiaEnabled", "true");
+        }
+        return p;
     }
 
     /** All sockets of haproxy_socket_file (nbproc): each gets every batch. */
@@ -70,16 +133,23 @@ public final class Ep2Application {
 
     /** Starts Camel and returns; the pipeline runs on its own threads. */
     public void start() throws Exception {
+        poolStatus.register();
         main.start();
     }
 
     /** Starts and blocks until the JVM is asked to stop (SIGTERM, Ctrl-C). */
     public void run() throws Exception {
-        main.run();
+        poolStatus.register();
+        try {
+            main.run();
+        } finally {
+            poolStatus.unregister();
+        }
     }
 
     public void stop() throws Exception {
         main.stop();
+        poolStatus.unregister();
     }
 
     public CamelContext context() {

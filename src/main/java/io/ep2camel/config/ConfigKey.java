@@ -45,6 +45,10 @@ public enum ConfigKey {
             "aws, consul, file, or the name of any routes/<name>.camel.yaml; required"),
     SLEEP_BEFORE_NEXT_RUN("haproxy", "sleep_before_next_run", KeyType.SECONDS, "5",
             "seconds between two polls of the orchestrator"),
+    OBSERVE_HOST("haproxy", "observe_host", KeyType.TEXT, "127.0.0.1",
+            "address of the HTTP endpoints /observe/health, /observe/metrics, /observe/jolokia"),
+    OBSERVE_PORT("haproxy", "observe_port", KeyType.NON_NEGATIVE_PORT, "8778",
+            "port of those endpoints; 0 turns them off (JMX stays on)"),
     LOG_FILE("haproxy", "log_file", KeyType.PATH, "/var/log/ep2/ep2.log", "log file (rolled at 10 MB, 5 kept)"),
 
     AWS_ACCESS_KEY_ID("AWS", "aws_access_key_id", KeyType.TEXT, null,

@@ -85,6 +85,14 @@ public final class Ep2Config {
         return get(ConfigKey.CHECK_INTERVAL);
     }
 
+    public String observeHost() {
+        return require(ConfigKey.OBSERVE_HOST);
+    }
+
+    public int observePort() {
+        return Integer.parseInt(require(ConfigKey.OBSERVE_PORT));
+    }
+
     public int emptyConfirmations() {
         return Integer.parseInt(require(ConfigKey.EMPTY_CONFIRMATIONS));
     }

@@ -17,6 +17,17 @@ enum KeyType {
             return Integer.toString(n);
         }
     },
+    /** a port, or 0 for "off" */
+    NON_NEGATIVE_PORT {
+        @Override
+        String check(String v) {
+            int n = integer(v);
+            if (n < 0 || n > 65535) {
+                throw new IllegalArgumentException("port out of range 0-65535: '" + v + "'");
+            }
+            return Integer.toString(n);
+        }
+    },
     POSITIVE_INT {
         @Override
         String check(String v) {

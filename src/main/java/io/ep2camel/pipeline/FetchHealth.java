@@ -20,6 +20,7 @@ public class FetchHealth {
     private volatile Instant lastFailure;
     private volatile String lastError;
     private volatile int consecutiveFailures;
+    private volatile long totalFailures;
     private volatile Instant nextAttempt = Instant.MIN;
 
     public FetchHealth() {
@@ -40,6 +41,7 @@ public class FetchHealth {
         lastFailure = clock.instant();
         lastError = error;
         consecutiveFailures++;
+        totalFailures++;
         nextAttempt = lastFailure.plus(backoff());
     }
 
@@ -64,6 +66,10 @@ public class FetchHealth {
 
     public boolean reachable() {
         return consecutiveFailures == 0 && lastSuccess != null;
+    }
+
+    public long totalFailures() {
+        return totalFailures;
     }
 
     public int consecutiveFailures() {

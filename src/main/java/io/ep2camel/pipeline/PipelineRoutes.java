@@ -2,11 +2,13 @@ package io.ep2camel.pipeline;
 
 import io.ep2camel.config.UpdateType;
 import io.ep2camel.model.BackendSet;
-import io.ep2camel.reload.HaproxyControl;
+import io.ep2camel.observe.Ep2Metrics;
 import io.ep2camel.runtime.RuntimeUpdate;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+
+import java.time.Duration;
 
 /**
  * The core pipeline. Orchestrator routes (routes/*.camel.yaml) either answer
@@ -17,50 +19,40 @@ import org.apache.camel.builder.RouteBuilder;
 public class PipelineRoutes extends RouteBuilder {
     public static final String ENTRY = "direct:ep2-backends";
     public static final String ORCHESTRATOR_HEADER = "Ep2Orchestrator";
+    private static final String FETCH_STARTED = "ep2.fetchStarted";
+    private static final String RECEIVED = "ep2.received";
     static final String UPDATE_BY_CONFIG = "direct:ep2-update-by-config";
     static final String UPDATE_BY_RUNTIME = "direct:ep2-update-by-runtime";
 
-    private final String orchestrator;
-    private final UpdateType updateType;
-    private final BackendSetReader reader;
-    private final AppliedBackends applied;
-    private final ConfigUpdate configUpdate;
-    private final RuntimeUpdate runtimeUpdate;
-    private final HaproxyControl control;
-    private final FetchHealth fetchHealth;
-    private final EmptyAnswerGuard emptyGuard;
+    private final PoolStages pool;
 
-    public PipelineRoutes(String orchestrator, UpdateType updateType, BackendSetReader reader, AppliedBackends applied,
-                          ConfigUpdate configUpdate, RuntimeUpdate runtimeUpdate, HaproxyControl control,
-                          FetchHealth fetchHealth, EmptyAnswerGuard emptyGuard) {
-        this.fetchHealth = fetchHealth;
-        this.emptyGuard = emptyGuard;
-        this.orchestrator = orchestrator;
-        this.updateType = updateType;
-        this.reader = reader;
-        this.applied = applied;
-        this.configUpdate = configUpdate;
-        this.runtimeUpdate = runtimeUpdate;
-        this.control = control;
+    public PipelineRoutes(PoolStages pool) {
+        this.pool = pool;
     }
 
     @Override
     public void configure() {
-        // poll source: the first tick is the bootstrap, then one round per sleep_before_next_run
-        // a failing orchestrator is asked again after a capped back-off, not every round
+        // poll source: the first tick is the bootstrap, then one round per sleep_before_next_run.
+        // A failing orchestrator is asked again after a capped back-off, not every round.
+        // doTry, not onException: the fetch route's own error handler has already dealt with the
+        // exception, and only doCatch still sees it in the calling route.
         from("timer:ep2-poll?delay=0&period={{ep2.poll_period_ms}}").routeId("ep2-poll")
-                .onException(Exception.class).handled(true)
-                    .process(e -> fetchHealth.failure(e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()))
-                    .log(LoggingLevel.WARN, "fetch failed, backends kept as they are; next try in "
-                            + "${bean:fetchHealth?method=backoffMillis} ms: ${exception.message}")
-                .end()
-                .filter(method(fetchHealth, "due"))
-                    .setHeader(ORCHESTRATOR_HEADER, constant(orchestrator))
-                    .to("direct:ep2-fetch-" + orchestrator)
-                    .to(ENTRY)
+                .filter(method(pool.fetchHealth(), "due"))
+                    .setHeader(ORCHESTRATOR_HEADER, constant(pool.orchestrator()))
+                    .setProperty(FETCH_STARTED, method(System.class, "nanoTime"))
+                    .doTry()
+                        .to("direct:ep2-fetch-" + pool.orchestrator())
+                        .process(e -> pool.metrics().fetched(since(e, FETCH_STARTED)))
+                        .to(ENTRY)
+                    .doCatch(Exception.class)
+                        .process(e -> pool.fetchHealth().failure(
+                                e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()))
+                        .log(LoggingLevel.WARN, "fetch failed, backends kept as they are; next try in "
+                                + "${bean:fetchHealth?method=backoffMillis} ms: ${exception.message}")
+                    .end()
                 .end();
 
-        if (updateType == UpdateType.UPDATE_BY_CONFIG) {
+        if (pool.updateType() == UpdateType.UPDATE_BY_CONFIG) {
             configureUpdateByConfig();
         } else {
             configureUpdateByRuntime();
@@ -78,11 +70,13 @@ public class PipelineRoutes extends RouteBuilder {
 
         from(UPDATE_BY_CONFIG).routeId("ep2-update-by-config")
                 .onException(Exception.class).handled(true)
-                    .bean(configUpdate, "rollback")
+                    .bean(pool.configUpdate(), "rollback")
+                    .process(e -> pool.metrics().applyFailed(Ep2Metrics.RELOAD))
                 .end()
-                .bean(configUpdate, "renderAndValidate")
-                .bean(configUpdate, "installAndReload")
-                .process(e -> applied.markApplied(e.getMessage().getBody(BackendSet.class)))
+                .bean(pool.configUpdate(), "renderAndValidate")
+                .bean(pool.configUpdate(), "installAndReload")
+                .process(e -> pool.applied().markApplied(e.getMessage().getBody(BackendSet.class)))
+                .process(e -> pool.metrics().applied(Ep2Metrics.RELOAD, since(e, RECEIVED)))
                 .log("applied: HAProxy serves ${body.size} backends");
     }
 
@@ -96,31 +90,37 @@ public class PipelineRoutes extends RouteBuilder {
 
         from(UPDATE_BY_RUNTIME).routeId("ep2-update-by-runtime")
                 .onException(Exception.class).handled(true)
-                    .bean(runtimeUpdate, "failed")
+                    .bean(pool.runtimeUpdate(), "failed")
+                    .process(e -> pool.metrics().applyFailed(Ep2Metrics.RUNTIME))
                 .end()
-                .bean(runtimeUpdate, "plan")
+                .bean(pool.runtimeUpdate(), "plan")
                 .filter(simple("${body.size} > 0"))
-                    .to(runtimeUpdate.socketUri())
+                    .to(pool.runtimeUpdate().socketUri())
                 .end()
-                .bean(runtimeUpdate, "syncConfig");
+                .bean(pool.runtimeUpdate(), "syncConfig")
+                .filter(exchangeProperty(RuntimeUpdate.APPLY_KIND).isNotNull())
+                    .process(e -> pool.metrics().applied(e.getProperty(RuntimeUpdate.APPLY_KIND, String.class),
+                            since(e, RECEIVED)));
     }
 
     /** The entry contract; a valid answer counts as a successful fetch, for push and poll sources alike. */
     private void readBackendSet(Exchange e) {
+        e.setProperty(RECEIVED, System.nanoTime());
         String source = e.getMessage().getHeader(ORCHESTRATOR_HEADER, "unknown", String.class);
-        e.getMessage().setBody(reader.read(e.getMessage().getBody(), "direct:ep2-fetch-" + source));
-        fetchHealth.success();
+        e.getMessage().setBody(pool.reader().read(e.getMessage().getBody(), "direct:ep2-fetch-" + source));
+        pool.fetchHealth().success();
     }
 
     /** Stops an unconfirmed empty answer before it reaches either update branch. */
     public boolean admitted(Exchange e) {
-        return emptyGuard.admit(e.getMessage().getBody(BackendSet.class), applied);
+        return pool.emptyGuard().admit(e.getMessage().getBody(BackendSet.class), pool.applied());
     }
 
     /** A changed set, the bootstrap, or an HAProxy that is not running needs an apply. */
     public boolean needsApply(Exchange e) throws java.io.IOException {
+        AppliedBackends applied = pool.applied();
         BackendSet wanted = e.getMessage().getBody(BackendSet.class);
-        if (!applied.needsApply(wanted) && !control.isRunning()) {
+        if (!applied.needsApply(wanted) && !pool.control().isRunning()) {
             log.warn("HAProxy is not running; starting it again with the current backends");
             applied.forget();
         }
@@ -129,5 +129,9 @@ public class PipelineRoutes extends RouteBuilder {
         }
         e.setProperty("ep2.diff", applied.current().isPresent() ? applied.diff(wanted).toString() : "bootstrap");
         return true;
+    }
+
+    private static Duration since(Exchange e, String property) {
+        return Duration.ofNanos(System.nanoTime() - e.getProperty(property, Long.class));
     }
 }

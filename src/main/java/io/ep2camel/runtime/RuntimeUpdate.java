@@ -28,6 +28,8 @@ import java.util.function.Supplier;
 public class RuntimeUpdate {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeUpdate.class);
     public static final String PLAN = "ep2.slotPlan";
+    /** Exchange property: how this round changed HAProxy ("runtime" or "reload"), unset when it did not. */
+    public static final String APPLY_KIND = "ep2.applyKind";
 
     private final SlotPlanner planner;
     private final HaproxyConfigRenderer renderer;
@@ -41,6 +43,7 @@ public class RuntimeUpdate {
     private final Map<String, Instant> drainSince = new ConcurrentHashMap<>();
     private volatile boolean dynamicServers = true;
     private volatile ProducerTemplate producer;
+    private volatile List<Slot> layout = List.of();
 
     public RuntimeUpdate(SlotPlanner planner, HaproxyConfigRenderer renderer, ConfigUpdate files,
                          HaproxyControl control, AppliedBackends applied, String socketUri, String backend,
@@ -59,6 +62,11 @@ public class RuntimeUpdate {
         return socketUri;
     }
 
+    /** The slots as of the last successful round. */
+    public List<Slot> layout() {
+        return layout;
+    }
+
     /**
      * Body in: the wanted BackendSet. Body out: the SlotPlan's commands (empty when there is
      * nothing to send); the plan itself in exchange property {@link #PLAN}, or none when this
@@ -71,7 +79,7 @@ public class RuntimeUpdate {
         if (!control.isRunning()) {
             LOG.info("HAProxy is not running: starting it with {} backends in {} slots", wanted.size(),
                     planner.initialLayout(wanted).size());
-            writeAndReload(planner.initialLayout(wanted), wanted);
+            writeAndReload(planner.initialLayout(wanted), wanted, exchange);
             return;
         }
         List<ServerState> servers;
@@ -89,19 +97,20 @@ public class RuntimeUpdate {
         }
         if (servers.stream().noneMatch(s -> Slot.index(s.name()) > 0)) {
             LOG.warn("backend {} in the running HAProxy has no slots; writing the slot config and reloading once", backend);
-            writeAndReload(planner.initialLayout(wanted), wanted);
+            writeAndReload(planner.initialLayout(wanted), wanted, exchange);
             return;
         }
         SlotPlan plan = planner.plan(servers, sessions, wanted, drainSince, Instant.now(), dynamicServers);
         if (plan.needsReload()) {
             LOG.warn("{} backends do not fit the free slots and servers cannot be added at runtime: "
                     + "growing to {} slots with one reload", wanted.size(), plan.layout().size());
-            writeAndReload(plan.layout(), wanted);
+            writeAndReload(plan.layout(), wanted, exchange);
             return;
         }
         exchange.setProperty(PLAN, plan);
         exchange.getMessage().setBody(plan.commands());
         if (!plan.commands().isEmpty()) {
+            exchange.setProperty(APPLY_KIND, "runtime");
             LOG.info("runtime update of {}: {} commands over the stats socket", backend, plan.commands().size());
         }
     }
@@ -109,8 +118,11 @@ public class RuntimeUpdate {
     /** After the commands went through: the file on disk follows the runtime state. */
     public void syncConfig(Exchange exchange) throws Exception {
         SlotPlan plan = exchange.getProperty(PLAN, SlotPlan.class);
-        if (plan != null && files.writeWithoutReload(render(plan.layout()))) {
-            LOG.info("config file now matches the runtime state ({} slots), no reload", plan.layout().size());
+        if (plan != null) {
+            if (files.writeWithoutReload(render(plan.layout()))) {
+                LOG.info("config file now matches the runtime state ({} slots), no reload", plan.layout().size());
+            }
+            layout = plan.layout();
         }
         applied.markApplied(exchange.getProperty("ep2.wanted", BackendSet.class));
     }
@@ -126,9 +138,11 @@ public class RuntimeUpdate {
         LOG.error("update_by_runtime failed, HAProxy's state is re-read and repaired next round: {}", msg);
     }
 
-    private void writeAndReload(List<Slot> layout, BackendSet wanted) throws Exception {
-        files.writeAndReload(render(layout));
+    private void writeAndReload(List<Slot> newLayout, BackendSet wanted, Exchange exchange) throws Exception {
+        files.writeAndReload(render(newLayout));
         drainSince.clear();
+        layout = newLayout;
+        exchange.setProperty(APPLY_KIND, "reload");
         applied.markApplied(wanted);
     }
 

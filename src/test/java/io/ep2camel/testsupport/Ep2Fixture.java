@@ -24,6 +24,7 @@ public final class Ep2Fixture implements AutoCloseable {
     public final Path socket = dir.resolve("s.sock");
     public final Path pidFile = dir.resolve("haproxy.pid");
     public final Path logFile = dir.resolve("log/ep2.log");
+    public final int observePort = FreePort.find();
     private final Map<String, String> haproxyKeys = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> otherSections = new LinkedHashMap<>();
 
@@ -40,6 +41,7 @@ public final class Ep2Fixture implements AutoCloseable {
         haproxyKeys.put("orchestrator", "file");
         haproxyKeys.put("sleep_before_next_run", "0.2");
         haproxyKeys.put("log_file", logFile.toString());
+        haproxyKeys.put("observe_port", Integer.toString(observePort));
         section("FILE").put("path", backendsFile.toString());
         writeTemplate("    {{nodes}}");
         backends(List.of());
