@@ -25,13 +25,20 @@ import io.ep2camel.observe.PoolStatus;
 import io.ep2camel.pipeline.PoolStages;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ep2camel.config.UpdateType;
+import io.ep2camel.model.BackendSet;
+import io.ep2camel.runtime.SlotPlan;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.Main;
 
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,12 +54,28 @@ public final class Ep2Application {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
 
+    /** RUN: the controller; ONCE: one real round, then stop; DRY_RUN: show what a round would do, touch nothing. */
+    public enum Mode { RUN, ONCE, DRY_RUN }
+
     private final Main main = new Main();
+    private final Ep2Config cfg;
+    private final Mode mode;
+    private final BackendSetReader reader;
+    private final HaproxyConfigRenderer renderer;
+    private final RuntimeUpdate runtimeUpdate;
+    private final FetchHealth fetchHealth = new FetchHealth();
     private final AppliedBackends applied = new AppliedBackends();
     private final PoolStatus poolStatus;
 
     public Ep2Application(Ep2Config cfg, RouteLocator routes) {
-        Logging.logTo(cfg.logFile());
+        this(cfg, routes, Mode.RUN);
+    }
+
+    public Ep2Application(Ep2Config cfg, RouteLocator routes, Mode mode) {
+        this.cfg = cfg;
+        this.mode = mode;
+        // a dry run writes nothing, not even a log line to log_file
+        Logging.logTo(mode == Mode.DRY_RUN ? Path.of("/dev/null") : cfg.logFile());
         main.configure().withName("ep2-camel");
         main.configure().withRoutesIncludePattern(routes.location(cfg.orchestrator()));
         main.setInitialProperties(cfg.toCamelProperties());
@@ -62,14 +85,13 @@ public final class Ep2Application {
                 new HaproxyCommands(cfg.haproxyBinary(), System.getProperty(SYSTEMCTL_PROPERTY, "systemctl")),
                 cfg.startBy(), cfg.haproxyConfigFile(), cfg.pidFile(),
                 cfg.socketFiles().stream().findFirst(), cfg.serviceName().orElse(null));
-        HaproxyConfigRenderer renderer = new HaproxyConfigRenderer(new TemplateRenderer(cfg.templateFile()),
+        renderer = new HaproxyConfigRenderer(new TemplateRenderer(cfg.templateFile()),
                 new ServerLineFormat(cfg.backendMaxconn(), cfg.checkInterval()), cfg.backendName());
         ConfigUpdate configUpdate = new ConfigUpdate(renderer, new ConfigFileWriter(cfg.haproxyConfigFile()), control);
-        RuntimeUpdate runtimeUpdate = new RuntimeUpdate(
+        runtimeUpdate = new RuntimeUpdate(
                 new SlotPlanner(cfg.backendName(), renderer.format(), cfg.nodeSlots().orElse(0), cfg.drainTimeout()),
                 renderer, configUpdate, control, applied, socketUri(cfg), cfg.backendName(), main::getCamelContext);
 
-        FetchHealth fetchHealth = new FetchHealth();
         main.bind("fetchHealth", fetchHealth);
         main.bind("backendLines", new BackendLines());
         main.bind("appliedBackends", applied);
@@ -90,10 +112,17 @@ public final class Ep2Application {
                 checks.forEach(registry::register);
             }
         });
-        observeProperties(cfg).forEach(main::addInitialProperty);
+        if (mode == Mode.DRY_RUN) {
+            // nothing starts by itself: only the orchestrator's fetch route is started, by hand
+            main.configure().withAutoStartup(false);
+            main.addInitialProperty("camel.main.jmxEnabled", "false");
+        } else {
+            observeProperties(cfg).forEach(main::addInitialProperty);
+        }
+        reader = new BackendSetReader(cfg.backendPort().orElse(0));
 
         main.configure().addRoutesBuilder(new PipelineRoutes(new PoolStages(cfg.orchestrator(), cfg.updateType(),
-                new BackendSetReader(cfg.backendPort().orElse(0)), applied,
+                reader, applied,
                 new EmptyAnswerGuard(cfg.emptyConfirmations()), fetchHealth, configUpdate, runtimeUpdate, control,
                 metrics)));
     }
@@ -144,6 +173,62 @@ public final class Ep2Application {
             main.run();
         } finally {
             poolStatus.unregister();
+        }
+    }
+
+    /**
+     * ONCE: starts, waits for the first round to apply (or to fail), stops.
+     * @return true when HAProxy was brought to the orchestrator's backends
+     */
+    public boolean runOnce(Duration timeout) throws Exception {
+        start();
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (applied.appliedAt().isEmpty() && fetchHealth.consecutiveFailures() == 0
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            return applied.appliedAt().isPresent();
+        } finally {
+            stop();
+        }
+    }
+
+    /**
+     * DRY_RUN: fetches once through the orchestrator's route and prints what a round would write
+     * (the config) and send (runtime commands), without writing, sending, or starting anything.
+     */
+    public void dryRun(PrintStream out) throws Exception {
+        main.start();
+        try {
+            CamelContext ctx = main.getCamelContext();
+            String fetch = "direct://ep2-fetch-" + cfg.orchestrator();
+            Route route = ctx.getRoutes().stream().filter(r -> r.getEndpoint().getEndpointUri().equals(fetch))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("orchestrator route '"
+                            + cfg.orchestrator() + "' has no " + fetch + " endpoint to fetch from"));
+            ctx.getRouteController().startRoute(route.getRouteId());
+            Object body = ctx.createProducerTemplate().requestBodyAndHeader(fetch, null,
+                    PipelineRoutes.ORCHESTRATOR_HEADER, cfg.orchestrator());
+            BackendSet wanted = reader.read(body, fetch);
+            out.println("# orchestrator " + cfg.orchestrator() + ": " + wanted.size() + " backends " + wanted);
+            String config;
+            if (cfg.updateType() == UpdateType.UPDATE_BY_CONFIG) {
+                config = renderer.render(wanted);
+            } else {
+                SlotPlan plan = runtimeUpdate.preview(wanted);
+                out.println(plan.needsReload() ? "# would write the config below and start or reload HAProxy"
+                        : "# would send " + plan.commands().size() + " commands over " + runtimeUpdate.socketUri());
+                plan.commands().forEach(c -> out.println("  " + c));
+                config = runtimeUpdate.render(plan);
+            }
+            boolean same = Files.isRegularFile(cfg.haproxyConfigFile())
+                    && Files.readString(cfg.haproxyConfigFile()).equals(config);
+            out.println("# " + cfg.haproxyConfigFile() + (same ? ": unchanged" : ": would become") + "");
+            if (!same) {
+                out.print(config);
+            }
+        } finally {
+            main.stop();
         }
     }
 

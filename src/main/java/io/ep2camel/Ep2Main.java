@@ -17,7 +17,10 @@ public final class Ep2Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
-    static final String USAGE = "usage: java -jar ep2-camel.jar -f ep2.conf [--routes DIR]";
+    private static final java.time.Duration ONCE_TIMEOUT = java.time.Duration.ofSeconds(60);
+    static final String USAGE = "usage: java -jar ep2-camel.jar -f ep2.conf [--routes DIR] [--once | --dry-run]\n"
+            + "  --once     apply one round, then exit (0 when HAProxy has the orchestrator's backends)\n"
+            + "  --dry-run  print what one round would write and send, then exit; touches nothing";
 
     private Ep2Main() {
     }
@@ -31,6 +34,7 @@ public final class Ep2Main {
     static int run(String[] args) {
         Path conf = Path.of("/etc/ep2/ep2.conf");
         Optional<Path> routesDir = Optional.empty();
+        Ep2Application.Mode mode = Ep2Application.Mode.RUN;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if ((a.equals("-f") || a.equals("--routes")) && i + 1 < args.length) {
@@ -39,6 +43,10 @@ public final class Ep2Main {
                 } else {
                     routesDir = Optional.of(Path.of(args[++i]));
                 }
+            } else if (a.equals("--once")) {
+                mode = Ep2Application.Mode.ONCE;
+            } else if (a.equals("--dry-run")) {
+                mode = Ep2Application.Mode.DRY_RUN;
             } else if (a.equals("-h") || a.equals("--help")) {
                 System.out.println(USAGE);
                 return EXIT_OK;
@@ -55,8 +63,21 @@ public final class Ep2Main {
             System.err.println("ep2-camel: bad config: " + e.getMessage());
             return EXIT_USAGE;
         }
+        if (mode == Ep2Application.Mode.DRY_RUN) {
+            try {
+                new Ep2Application(cfg, routes, mode).dryRun(System.out);
+                return EXIT_OK;
+            } catch (Exception e) {
+                System.err.println("ep2-camel: dry run failed: " + e.getMessage());
+                return EXIT_FAILED;
+            }
+        }
         try (InstanceLock lock = InstanceLock.acquire(cfg.lockDir())) {
-            new Ep2Application(cfg, routes).run();
+            Ep2Application app = new Ep2Application(cfg, routes, mode);
+            if (mode == Ep2Application.Mode.ONCE) {
+                return app.runOnce(ONCE_TIMEOUT) ? EXIT_OK : EXIT_FAILED;
+            }
+            app.run();
             return EXIT_OK;
         } catch (InstanceLock.LockedException e) {
             System.err.println("ep2-camel: " + e.getMessage());

@@ -115,6 +115,25 @@ public class RuntimeUpdate {
         }
     }
 
+    /**
+     * What a round would do, touching nothing: the commands it would send (none when HAProxy is
+     * not running: then it would write the returned layout and start HAProxy) and the layout.
+     */
+    public SlotPlan preview(BackendSet wantedSet) throws Exception {
+        BackendSet wanted = resolver.resolve(wantedSet);
+        if (!control.isRunning()) {
+            return new SlotPlan(List.of(), planner.initialLayout(wanted), true);
+        }
+        List<String> replies = socket(List.of("show servers state " + backend, "show stat " + backend + " 4 -1"));
+        return planner.plan(RuntimeReplies.serversState(replies.get(0)), RuntimeReplies.currentSessions(replies.get(1)),
+                wanted, new java.util.HashMap<>(drainSince), Instant.now(), dynamicServers);
+    }
+
+    /** The config file a layout renders to. */
+    public String render(SlotPlan plan) throws Exception {
+        return render(plan.layout());
+    }
+
     /** After the commands went through: the file on disk follows the runtime state. */
     public void syncConfig(Exchange exchange) throws Exception {
         SlotPlan plan = exchange.getProperty(PLAN, SlotPlan.class);
