@@ -17,10 +17,12 @@ import java.util.Properties;
 public final class Ep2Config {
     private final Path source;
     private final Map<ConfigKey, String> values;
+    private final Map<String, Map<String, String>> routeSections;
 
-    Ep2Config(Path source, Map<ConfigKey, String> values) {
+    Ep2Config(Path source, Map<ConfigKey, String> values, Map<String, Map<String, String>> routeSections) {
         this.source = source;
         this.values = new EnumMap<>(values);
+        this.routeSections = Map.copyOf(routeSections);
     }
 
     public Path source() {
@@ -141,6 +143,7 @@ public final class Ep2Config {
                 p.setProperty(k.property(), v);
             }
         });
+        routeSections.forEach((section, keys) -> keys.forEach((k, v) -> p.setProperty("ep2." + section + "." + k, v)));
         p.setProperty("ep2.poll_period_ms", Long.toString(sleepBeforeNextRun().toMillis()));
         return p;
     }

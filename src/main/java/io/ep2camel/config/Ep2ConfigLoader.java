@@ -40,6 +40,7 @@ public final class Ep2ConfigLoader {
         Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
 
         java.util.Set<String> seen = new java.util.HashSet<>();
+        Map<String, Map<String, String>> routeSections = new java.util.TreeMap<>();
         if (!ini.getSection(null).isEmpty()) {
             throw new ConfigException(name, null, ini.getSection(null).getKeys().next(),
                     "key outside any section; EP2 keys go under [haproxy]");
@@ -48,11 +49,11 @@ public final class Ep2ConfigLoader {
             if (section == null) {
                 continue;
             }
-            if (ConfigKey.sections().stream().noneMatch(section::equalsIgnoreCase)) {
-                throw new ConfigException(name, section, null,
-                        "unknown section; known sections: " + ConfigKey.sections());
-            }
             SubnodeConfiguration sub = ini.getSection(section);
+            if (ConfigKey.sections().stream().noneMatch(section::equalsIgnoreCase)) {
+                routeSections.put(section.toLowerCase(Locale.ROOT), routeSection(name, section, sub));
+                continue;
+            }
             for (Iterator<String> it = sub.getKeys(); it.hasNext(); ) {
                 String rawKey = it.next();
                 String key = rawKey.toLowerCase(Locale.ROOT); // configparser lower-cases keys
@@ -78,7 +79,39 @@ public final class Ep2ConfigLoader {
             k.defaultValue().ifPresent(d -> values.putIfAbsent(k, resolve(k, k.type().check(d), abs.getParent())));
         }
         checkModes(name, values);
-        return new Ep2Config(abs, values);
+        return new Ep2Config(abs, values, routeSections);
+    }
+
+    /**
+     * A section named after an orchestrator route that ep2-camel does not know itself (a YAML
+     * file dropped into routes/): its keys are the route's own, passed on as
+     * {@code ep2.<section>.<key>} after the checks every value gets.
+     */
+    private Map<String, String> routeSection(String name, String section, SubnodeConfiguration sub)
+            throws ConfigException {
+        if (orchestrators.stream().noneMatch(section::equalsIgnoreCase)) {
+            throw new ConfigException(name, section, null, "unknown section; known sections: "
+                    + ConfigKey.sections() + " and one per orchestrator route " + orchestrators.stream().sorted().toList());
+        }
+        Map<String, String> keys = new java.util.TreeMap<>();
+        for (Iterator<String> it = sub.getKeys(); it.hasNext(); ) {
+            String rawKey = it.next();
+            String key = rawKey.toLowerCase(Locale.ROOT);
+            if (!key.matches("[a-z0-9_]+")) {
+                throw new ConfigException(name, section, key, "key must be letters, digits and '_'");
+            }
+            List<Object> given = sub.getList(rawKey);
+            if (given.size() > 1 || keys.containsKey(key)) {
+                throw new ConfigException(name, section, key, "given more than once");
+            }
+            String value = given.isEmpty() || given.get(0) == null ? "" : given.get(0).toString().trim();
+            try {
+                keys.put(key, KeyType.TEXT.check(value));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, section, key, e.getMessage());
+            }
+        }
+        return keys;
     }
 
     private static INIConfiguration read(Path abs, String name) throws ConfigException {

@@ -27,7 +27,16 @@ public final class BackendSetReader {
         this.defaultPort = defaultPort;
     }
 
+    /** The map keys holding host, port and weight: {@code host/port/weight} unless a route names others. */
+    public record Fields(String host, String port, String weight) {
+        public static final Fields DEFAULT = new Fields("host", "port", "weight");
+    }
+
     public BackendSet read(Object body, String routeId) {
+        return read(body, routeId, Fields.DEFAULT);
+    }
+
+    public BackendSet read(Object body, String routeId, Fields fields) {
         if (body instanceof BackendSet set) {
             return set;
         }
@@ -39,7 +48,7 @@ public final class BackendSetReader {
         List<Backend> ok = new ArrayList<>();
         for (Object e : entries) {
             try {
-                ok.add(toBackend(e));
+                ok.add(toBackend(e, fields));
             } catch (IllegalArgumentException | ClassCastException ex) {
                 LOG.warn("orchestrator route '{}': skipped entry {}: {}", routeId,
                         HostNames.sanitize(String.valueOf(e)), ex.getMessage());
@@ -52,16 +61,17 @@ public final class BackendSetReader {
         return BackendSet.of(ok);
     }
 
-    private Backend toBackend(Object e) {
+    private Backend toBackend(Object e, Fields fields) {
         if (e instanceof Backend b) {
             return b;
         }
         if (e instanceof Map<?, ?> m) {
-            Object host = m.get("host");
+            Object host = m.get(fields.host());
             if (!(host instanceof String h)) {
-                throw new IllegalArgumentException("'host' missing or not a string");
+                throw new IllegalArgumentException("'" + fields.host() + "' missing or not a string");
             }
-            return new Backend(h, number(m.get("port"), "port", defaultPort), number(m.get("weight"), "weight", 0));
+            return new Backend(h, number(m.get(fields.port()), "port", defaultPort),
+                    number(m.get(fields.weight()), "weight", 0));
         }
         if (e instanceof String s) {
             return Backend.parse(s.strip(), defaultPort);

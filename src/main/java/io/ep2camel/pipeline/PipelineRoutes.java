@@ -6,6 +6,7 @@ import io.ep2camel.observe.Ep2Metrics;
 import io.ep2camel.runtime.RuntimeUpdate;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 
 import java.time.Duration;
@@ -19,6 +20,10 @@ import java.time.Duration;
 public class PipelineRoutes extends RouteBuilder {
     public static final String ENTRY = "direct:ep2-backends";
     public static final String ORCHESTRATOR_HEADER = "Ep2Orchestrator";
+    /** Optional headers naming the keys of the body's maps, for answers whose fields are named otherwise. */
+    public static final String HOST_KEY_HEADER = "Ep2HostKey";
+    public static final String PORT_KEY_HEADER = "Ep2PortKey";
+    public static final String WEIGHT_KEY_HEADER = "Ep2WeightKey";
     private static final String FETCH_STARTED = "ep2.fetchStarted";
     private static final String RECEIVED = "ep2.received";
     static final String UPDATE_BY_CONFIG = "direct:ep2-update-by-config";
@@ -107,7 +112,10 @@ public class PipelineRoutes extends RouteBuilder {
     private void readBackendSet(Exchange e) {
         e.setProperty(RECEIVED, System.nanoTime());
         String source = e.getMessage().getHeader(ORCHESTRATOR_HEADER, "unknown", String.class);
-        e.getMessage().setBody(pool.reader().read(e.getMessage().getBody(), "direct:ep2-fetch-" + source));
+        Message m = e.getMessage();
+        BackendSetReader.Fields fields = new BackendSetReader.Fields(m.getHeader(HOST_KEY_HEADER, "host", String.class),
+                m.getHeader(PORT_KEY_HEADER, "port", String.class), m.getHeader(WEIGHT_KEY_HEADER, "weight", String.class));
+        m.setBody(pool.reader().read(m.getBody(), "direct:ep2-fetch-" + source, fields));
         pool.fetchHealth().success();
     }
 

@@ -1,0 +1,150 @@
+package io.ep2camel;
+
+import com.sun.net.httpserver.HttpServer;
+import io.ep2camel.config.Ep2ConfigLoader;
+import io.ep2camel.testsupport.Ep2Fixture;
+import io.ep2camel.testsupport.Http;
+import io.ep2camel.testsupport.HttpBackends;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Orchestrators written only in YAML: the shipped http-json route, and one dropped into a routes directory. */
+class YamlOrchestratorsE2ETest {
+    private Ep2Fixture fx;
+    private HttpBackends servers;
+    private Ep2Application app;
+    private HttpServer api;
+    private final AtomicReference<String> apiAnswer = new AtomicReference<>("{}");
+    private final AtomicReference<Integer> apiStatus = new AtomicReference<>(200);
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fx = new Ep2Fixture();
+        servers = HttpBackends.start(3);
+        api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        api.createContext("/v1/pool", ex -> {
+            byte[] body = apiAnswer.get().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(apiStatus.get(), body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        api.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (app != null) {
+            app.stop();
+        }
+        api.stop(0);
+        servers.close();
+        fx.close();
+    }
+
+    private void start(Optional<Path> routesDir) throws Exception {
+        RouteLocator routes = RouteLocator.detect(routesDir);
+        app = new Ep2Application(new Ep2ConfigLoader(routes.orchestrators()).load(fx.conf), routes);
+        app.start();
+    }
+
+    private Set<String> served(int n) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            seen.add(Http.tryGet(fx.frontendPort));
+        }
+        return seen;
+    }
+
+    private String entry(int index, String state) {
+        return "{\"ip\":\"127.0.0.1\",\"listen\":" + servers.port(index) + ",\"state\":\"" + state + "\",\"w\":" + (index + 1) + "}";
+    }
+
+    @Test
+    void httpJsonRouteMapsAnyJsonApiWithJsonPathFromTheConfig() throws Exception {
+        apiAnswer.set("{\"servers\":[" + entry(0, "up") + "," + entry(1, "down") + "]}");
+        fx.set("orchestrator", "http-json");
+        fx.section("FILE").clear();
+        fx.section("http-json").put("url", "http://127.0.0.1:" + api.getAddress().getPort() + "/v1/pool");
+        fx.section("http-json").put("entries", "$.servers[?(@.state =~ /up/)]");
+        fx.section("http-json").put("host_key", "ip");
+        fx.section("http-json").put("port_key", "listen");
+        fx.section("http-json").put("weight_key", "w");
+        fx.writeConf();
+        start(Optional.empty());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> served(4).equals(Set.of("b1")));
+        apiAnswer.set("{\"servers\":[" + entry(0, "up") + "," + entry(1, "up") + "," + entry(2, "up") + "]}");
+        await().atMost(Duration.ofSeconds(15)).until(() -> served(9).equals(Set.of("b1", "b2", "b3")));
+        assertThat(fx.config()).contains("127.0.0.1:" + servers.port(2) + " check weight 3");
+
+        apiStatus.set(500);                          // the API fails: the backends stay
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> served(6).equals(Set.of("b1", "b2", "b3")));
+        assertThat(app.context().getRegistry().lookupByNameAndType("fetchHealth",
+                io.ep2camel.pipeline.FetchHealth.class).reachable()).isFalse();
+    }
+
+    @Test
+    void anOrchestratorIsAddedByDroppingOneYamlFileIntoTheRoutesDirectory() throws Exception {
+        Path routesDir = Files.createDirectories(fx.dir.resolve("routes"));
+        // a "static" orchestrator: its list comes from its own ep2.conf section, as JSON
+        Files.writeString(routesDir.resolve("static.camel.yaml"), """
+                - route:
+                    id: ep2-fetch-static
+                    from:
+                      uri: direct:ep2-fetch-static
+                      steps:
+                        - setBody:
+                            simple: "{{ep2.static.servers}}"
+                        - unmarshal:
+                            json: {}
+                """);
+        fx.set("orchestrator", "static");
+        fx.section("FILE").clear();
+        fx.section("static").put("servers", "[\"127.0.0.1:" + servers.port(1) + "\", \"127.0.0.1:" + servers.port(2) + "\"]");
+        fx.writeConf();
+        start(Optional.of(routesDir));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> served(8).equals(Set.of("b2", "b3")));
+    }
+
+    @Test
+    void aRouteHandingOverSomethingElseIsRefusedByNameAndNothingIsApplied() throws Exception {
+        Path routesDir = Files.createDirectories(fx.dir.resolve("routes"));
+        Files.writeString(routesDir.resolve("broken.camel.yaml"), """
+                - route:
+                    id: ep2-fetch-broken
+                    from:
+                      uri: direct:ep2-fetch-broken
+                      steps:
+                        - setBody:
+                            constant: "10.0.0.1:80"
+                """);
+        fx.set("orchestrator", "broken");
+        fx.section("FILE").clear();
+        fx.writeConf();
+        start(Optional.of(routesDir));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fx.logFile)
+                && Files.readString(fx.logFile).contains("orchestrator route 'direct:ep2-fetch-broken' handed over a java.lang.String"));
+        assertThat(fx.haproxyCfg).doesNotExist();
+    }
+}
