@@ -22,6 +22,7 @@ import io.ep2camel.observe.HaproxyHealthCheck;
 import io.ep2camel.observe.LastApplyHealthCheck;
 import io.ep2camel.observe.OrchestratorHealthCheck;
 import io.ep2camel.observe.PoolStatus;
+import io.ep2camel.pipeline.AddressResolver;
 import io.ep2camel.pipeline.PoolStages;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -100,7 +101,8 @@ public final class Ep2Application {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind("metricsRegistry", meters);
         Ep2Metrics metrics = new Ep2Metrics(meters, cfg.backendName());
-        metrics.bind(applied, fetchHealth, runtimeUpdate::layout);
+        reader = new BackendSetReader(cfg.backendPort().orElse(0));
+        metrics.bind(applied, fetchHealth, reader, runtimeUpdate::layout);
         poolStatus = new PoolStatus(cfg.backendName(), cfg.updateType().configValue(), cfg.orchestrator(), applied,
                 fetchHealth, runtimeUpdate::layout);
         List<HealthCheck> checks = List.of(new OrchestratorHealthCheck(fetchHealth, cfg.orchestrator()),
@@ -119,7 +121,6 @@ public final class Ep2Application {
         } else {
             observeProperties(cfg).forEach(main::addInitialProperty);
         }
-        reader = new BackendSetReader(cfg.backendPort().orElse(0));
 
         main.configure().addRoutesBuilder(new PipelineRoutes(new PoolStages(cfg.orchestrator(), cfg.updateType(),
                 reader, applied,
@@ -209,7 +210,7 @@ public final class Ep2Application {
             ctx.getRouteController().startRoute(route.getRouteId());
             Object body = ctx.createProducerTemplate().requestBodyAndHeader(fetch, null,
                     PipelineRoutes.ORCHESTRATOR_HEADER, cfg.orchestrator());
-            BackendSet wanted = reader.read(body, fetch);
+            BackendSet wanted = new AddressResolver().resolve(reader.read(body, fetch));
             out.println("# orchestrator " + cfg.orchestrator() + ": " + wanted.size() + " backends " + wanted);
             String config;
             if (cfg.updateType() == UpdateType.UPDATE_BY_CONFIG) {

@@ -2,6 +2,7 @@ package io.ep2camel.observe;
 
 import io.ep2camel.model.BackendSet;
 import io.ep2camel.pipeline.AppliedBackends;
+import io.ep2camel.pipeline.BackendSetReader;
 import io.ep2camel.pipeline.FetchHealth;
 import io.ep2camel.runtime.Slot;
 import io.micrometer.core.instrument.Counter;
@@ -33,7 +34,9 @@ public class Ep2Metrics {
     }
 
     /** Gauges and counters read from the pipeline's own state, so push and poll sources count alike. */
-    public void bind(AppliedBackends applied, FetchHealth fetch, Supplier<List<Slot>> slots) {
+    public void bind(AppliedBackends applied, FetchHealth fetch, BackendSetReader reader, Supplier<List<Slot>> slots) {
+        FunctionCounter.builder("ep2_rejected_entries_total", reader, BackendSetReader::rejected)
+                .description("orchestrator entries skipped as invalid").tag("pool", pool).register(registry);
         Gauge.builder("ep2_backends_live", () -> applied.current().map(BackendSet::size).orElse(0))
                 .description("backends HAProxy was last brought to").tag("pool", pool).register(registry);
         Gauge.builder("ep2_slots_free", () -> slots.get().stream().filter(Slot::isFree).count())

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The pipeline's entry contract: turns what an orchestrator route hands over into a
@@ -23,8 +24,15 @@ public final class BackendSetReader {
 
     private final int defaultPort;
 
+    private final AtomicLong rejected = new AtomicLong();
+
     public BackendSetReader(int defaultPort) {
         this.defaultPort = defaultPort;
+    }
+
+    /** Entries skipped as invalid since start (a metric). */
+    public long rejected() {
+        return rejected.get();
     }
 
     /** The map keys holding host, port and weight: {@code host/port/weight} unless a route names others. */
@@ -50,6 +58,7 @@ public final class BackendSetReader {
             try {
                 ok.add(toBackend(e, fields));
             } catch (IllegalArgumentException | ClassCastException ex) {
+                rejected.incrementAndGet();
                 LOG.warn("orchestrator route '{}': skipped entry {}: {}", routeId,
                         HostNames.sanitize(String.valueOf(e)), ex.getMessage());
             }

@@ -30,6 +30,7 @@ public class PipelineRoutes extends RouteBuilder {
     static final String UPDATE_BY_RUNTIME = "direct:ep2-update-by-runtime";
 
     private final PoolStages pool;
+    private final AddressResolver resolver = new AddressResolver();
 
     public PipelineRoutes(PoolStages pool) {
         this.pool = pool;
@@ -115,7 +116,7 @@ public class PipelineRoutes extends RouteBuilder {
         Message m = e.getMessage();
         BackendSetReader.Fields fields = new BackendSetReader.Fields(m.getHeader(HOST_KEY_HEADER, "host", String.class),
                 m.getHeader(PORT_KEY_HEADER, "port", String.class), m.getHeader(WEIGHT_KEY_HEADER, "weight", String.class));
-        m.setBody(pool.reader().read(m.getBody(), "direct:ep2-fetch-" + source, fields));
+        m.setBody(resolver.resolve(pool.reader().read(m.getBody(), "direct:ep2-fetch-" + source, fields)));
         pool.fetchHealth().success();
     }
 

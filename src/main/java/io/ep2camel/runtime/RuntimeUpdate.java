@@ -39,7 +39,6 @@ public class RuntimeUpdate {
     private final String socketUri;
     private final String backend;
     private final Supplier<CamelContext> context;
-    private final AddressResolver resolver = new AddressResolver();
     private final Map<String, Instant> drainSince = new ConcurrentHashMap<>();
     private volatile boolean dynamicServers = true;
     private volatile ProducerTemplate producer;
@@ -73,7 +72,7 @@ public class RuntimeUpdate {
      * round was handled by a config write + start/reload.
      */
     public void plan(Exchange exchange) throws Exception {
-        BackendSet wanted = resolver.resolve(exchange.getMessage().getBody(BackendSet.class));
+        BackendSet wanted = exchange.getMessage().getBody(BackendSet.class);
         exchange.setProperty("ep2.wanted", wanted);
         exchange.getMessage().setBody(List.of());
         if (!control.isRunning()) {
@@ -119,8 +118,7 @@ public class RuntimeUpdate {
      * What a round would do, touching nothing: the commands it would send (none when HAProxy is
      * not running: then it would write the returned layout and start HAProxy) and the layout.
      */
-    public SlotPlan preview(BackendSet wantedSet) throws Exception {
-        BackendSet wanted = resolver.resolve(wantedSet);
+    public SlotPlan preview(BackendSet wanted) throws Exception {
         if (!control.isRunning()) {
             return new SlotPlan(List.of(), planner.initialLayout(wanted), true);
         }

@@ -1,4 +1,4 @@
-package io.ep2camel.runtime;
+package io.ep2camel.pipeline;
 
 import io.ep2camel.model.Backend;
 import io.ep2camel.model.BackendSet;
@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code set server ... addr} takes IP addresses only (names need HAProxy resolvers), so host
- * names are resolved here, once per round, before planning. A name that does not resolve is
- * skipped with a log line, like any other bad entry.
+ * Host names become addresses here, once per round, before anything is planned or rendered:
+ * {@code set server ... addr} takes IP addresses only, and HAProxy resolves names in a config
+ * at parse time, so one name that does not resolve would make {@code haproxy -c} refuse every
+ * later config. A name that does not resolve is skipped with a log line, like any bad entry;
+ * when none of the answer's names resolves, the round fails and the backends stay.
  */
 public final class AddressResolver {
     private static final Logger LOG = LoggerFactory.getLogger(AddressResolver.class);
@@ -30,6 +32,10 @@ public final class AddressResolver {
             } catch (UnknownHostException e) {
                 LOG.warn("skipped backend {}: host name does not resolve", b);
             }
+        }
+        if (out.isEmpty() && !set.isEmpty()) {
+            throw new IllegalArgumentException("none of the " + set.size()
+                    + " backends' host names resolves; keeping the backends as they are");
         }
         return BackendSet.of(out);
     }
