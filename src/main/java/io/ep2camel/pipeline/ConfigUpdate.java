@@ -22,6 +22,10 @@ public class ConfigUpdate {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigUpdate.class);
     static final String CANDIDATE = "ep2.candidate";
     static final String INSTALLED = "ep2.installed";
+    static final String CONTENT = "ep2.content";
+    static final String UP_TO_DATE = "ep2.upToDate";
+
+    private volatile String lastWritten;
 
     private final HaproxyConfigRenderer renderer;
     private final ConfigFileWriter writer;
@@ -37,9 +41,25 @@ public class ConfigUpdate {
     public void renderAndValidate(Exchange exchange) throws TemplateRenderer.RenderException, IOException,
             CommandFailedException {
         String content = renderer.render(exchange.getMessage().getBody(BackendSet.class));
+        exchange.setProperty(CONTENT, content);
+        if (writer.holds(content) && control.runsConfigWrittenBefore(writer.target())) {
+            // e.g. a controller killed right after its reload: HAProxy already runs exactly this
+            LOG.info("HAProxy already runs this config ({}): no reload needed", writer.target());
+            exchange.setProperty(UP_TO_DATE, true);
+            return;
+        }
         Path candidate = writer.writeCandidate(content);
         exchange.setProperty(CANDIDATE, candidate);
         control.validate(candidate);
+    }
+
+    /**
+     * True when the config file no longer holds what this controller last wrote: edited by hand
+     * or by another tool. The controller owns the file, so the next round writes it again.
+     */
+    public boolean fileDrifted() {
+        String last = lastWritten;
+        return last != null && !writer.holds(last);
     }
 
     /**
@@ -79,9 +99,13 @@ public class ConfigUpdate {
 
     /** Step 2: swap the candidate in (old one kept as .bak) and reload or start HAProxy. */
     public void installAndReload(Exchange exchange) throws IOException, CommandFailedException {
-        writer.install(exchange.getProperty(CANDIDATE, Path.class));
-        exchange.setProperty(INSTALLED, true);
-        control.reloadOrStart();
+        String content = exchange.getProperty(CONTENT, String.class);
+        if (!exchange.getProperty(UP_TO_DATE, false, Boolean.class)) {
+            writer.install(exchange.getProperty(CANDIDATE, Path.class));
+            exchange.setProperty(INSTALLED, true);
+            control.reloadOrStart();
+        }
+        lastWritten = content;
     }
 
     /** On failure: drop the candidate, put the previous config back when it was already replaced. */

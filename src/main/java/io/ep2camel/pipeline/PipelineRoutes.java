@@ -132,6 +132,9 @@ public class PipelineRoutes extends RouteBuilder {
         if (!applied.needsApply(wanted) && !pool.control().isRunning()) {
             log.warn("HAProxy is not running; starting it again with the current backends");
             applied.forget();
+        } else if (!applied.needsApply(wanted) && pool.configUpdate().fileDrifted()) {
+            log.warn("the HAProxy config file was changed outside ep2-camel; writing it again from the template");
+            applied.forget();
         }
         if (!applied.needsApply(wanted)) {
             return false;
