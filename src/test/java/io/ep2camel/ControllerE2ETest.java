@@ -1,6 +1,5 @@
 package io.ep2camel;
 
-import io.ep2camel.config.Ep2ConfigLoader;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.Http;
 import io.ep2camel.testsupport.HttpBackends;
@@ -10,9 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +21,6 @@ import static org.awaitility.Awaitility.await;
 class ControllerE2ETest {
     private Ep2Fixture fx;
     private HttpBackends servers;
-    private Ep2Application app;
 
     @BeforeEach
     void setUp() {
@@ -33,58 +29,35 @@ class ControllerE2ETest {
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        if (app != null) {
-            app.stop();
-        }
+    void tearDown() {
         servers.close();
         fx.close();
-    }
-
-    private void startController() throws Exception {
-        RouteLocator routes = RouteLocator.detect(Optional.empty());
-        app = new Ep2Application(new Ep2ConfigLoader(routes.orchestrators()).load(fx.conf), routes);
-        app.start();
-    }
-
-    /** The set of backend names HAProxy answered with over {@code n} requests. */
-    private Set<String> served(int n) {
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < n; i++) {
-            seen.add(Http.tryGet(fx.frontendPort));
-        }
-        return seen;
-    }
-
-    private void awaitServed(String... names) {
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                .until(() -> served(4 * names.length).equals(Set.of(names)));
     }
 
     @Test
     void bootstrapStartsHaproxyAndTrafficFollowsTheFile() throws Exception {
         fx.backends(List.of(servers.port(0), servers.port(1)));
-        startController();
+        fx.startController();
 
-        awaitServed("b1", "b2");
+        fx.awaitServed("b1", "b2");
         assertThat(fx.haproxy().isAlive()).isTrue();
         assertThat(fx.config()).contains("server srv_127.0.0.1_" + servers.port(0) + " 127.0.0.1:" + servers.port(0) + " check");
 
         fx.backends(List.of(servers.port(0), servers.port(1), servers.port(2)));   // scale out
-        awaitServed("b1", "b2", "b3");
+        fx.awaitServed("b1", "b2", "b3");
         fx.backends(List.of(servers.port(2)));                                     // scale in
-        awaitServed("b3");
+        fx.awaitServed("b3");
     }
 
     @Test
     void aToBToAReappliesA() throws Exception {
         fx.backends(List.of(servers.port(0)));
-        startController();
-        awaitServed("b1");
+        Ep2Application app = fx.startController();
+        fx.awaitServed("b1");
         fx.backends(List.of(servers.port(1)));
-        awaitServed("b2");
+        fx.awaitServed("b2");
         fx.backends(List.of(servers.port(0)));
-        awaitServed("b1");
+        fx.awaitServed("b1");
         assertThat(app.applied().current().orElseThrow().backends()).singleElement()
                 .satisfies(b -> assertThat(b.port()).isEqualTo(servers.port(0)));
     }
@@ -92,42 +65,42 @@ class ControllerE2ETest {
     @Test
     void brokenTemplateLeavesTheOldConfigServingAndIsRetried() throws Exception {
         fx.backends(List.of(servers.port(0)));
-        startController();
-        awaitServed("b1");
+        fx.startController();
+        fx.awaitServed("b1");
         String before = fx.config();
 
         fx.writeTemplate("    {% if %}{{nodes}}");                 // Jinja syntax error
         fx.backends(List.of(servers.port(1)));
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-                .until(() -> served(3).equals(Set.of("b1")) && fx.config().equals(before));
+                .until(() -> fx.served(3).equals(Set.of("b1")) && fx.config().equals(before));
 
         fx.writeTemplate("    {{nodes}}");                         // fixed: the pending change goes through
-        awaitServed("b2");
+        fx.awaitServed("b2");
     }
 
     @Test
     void configRejectedByHaproxyIsRolledBackAndRetried() throws Exception {
         fx.backends(List.of(servers.port(0)));
-        startController();
-        awaitServed("b1");
+        fx.startController();
+        fx.awaitServed("b1");
         String before = fx.config();
 
         fx.writeTemplate("    no_such_keyword 42\n    {{nodes}}");   // renders, but haproxy -c says no
         fx.backends(List.of(servers.port(1)));
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-                .until(() -> served(3).equals(Set.of("b1")) && fx.config().equals(before));
+                .until(() -> fx.served(3).equals(Set.of("b1")) && fx.config().equals(before));
         assertThat(Files.readString(fx.logFile)).contains("no_such_keyword");
         assertThat(fx.haproxyCfg.resolveSibling("haproxy.cfg.ep2-new")).doesNotExist();
 
         fx.writeTemplate("    {{nodes}}");
-        awaitServed("b2");
+        fx.awaitServed("b2");
     }
 
     @Test
     void noFailedRequestAcrossTenBinaryReloads() throws Exception {
         fx.backends(List.of(servers.port(0), servers.port(1)));
-        startController();
-        awaitServed("b1", "b2");
+        fx.startController();
+        fx.awaitServed("b1", "b2");
         long firstMaster = fx.haproxy().masterPid();
 
         AtomicBoolean running = new AtomicBoolean(true);
@@ -154,7 +127,7 @@ class ControllerE2ETest {
                         ? !fx.config().contains("127.0.0.1:" + servers.port(2))
                         : fx.config().contains("127.0.0.1:" + expected));
             }
-            awaitServed("b1", "b2");
+            fx.awaitServed("b1", "b2");
         } finally {
             running.set(false);
             load.join();

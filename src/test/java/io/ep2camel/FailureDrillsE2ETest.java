@@ -1,6 +1,5 @@
 package io.ep2camel;
 
-import io.ep2camel.config.Ep2ConfigLoader;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.Http;
 import io.ep2camel.testsupport.HttpBackends;
@@ -8,15 +7,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +22,6 @@ import static org.awaitility.Awaitility.await;
 class FailureDrillsE2ETest {
     private Ep2Fixture fx;
     private HttpBackends servers;
-    private Ep2Application app;
 
     @BeforeEach
     void setUp() {
@@ -36,27 +31,21 @@ class FailureDrillsE2ETest {
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        if (app != null) {
-            app.stop();
-        }
+    void tearDown() {
         servers.close();
         fx.close();
     }
 
     private void startController() throws Exception {
-        RouteLocator routes = RouteLocator.detect(Optional.empty());
-        app = new Ep2Application(new Ep2ConfigLoader(routes.orchestrators()).load(fx.conf), routes);
-        app.start();
+        fx.startController();
     }
 
     private void awaitServed(String name) {
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                .until(() -> Http.tryGet(fx.frontendPort).equals(name) && Http.tryGet(fx.frontendPort).equals(name));
+        fx.awaitServed(name);
     }
 
     private String log() throws Exception {
-        return Files.exists(fx.logFile) ? Files.readString(fx.logFile) : "";
+        return fx.log();
     }
 
     @Test
@@ -84,22 +73,23 @@ class FailureDrillsE2ETest {
 
     @Test
     void failedReloadRestoresThePreviousConfigAndKeepsServing() throws Exception {
+        fx.set("sleep_before_next_run", "2");   // a quiet window between the failure and its retry
         startController();
         awaitServed("b1");
         String before = fx.config();
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            // haproxy -c accepts it (it binds nothing), the reload cannot bind the port
-            fx.writeTemplate("    {{nodes}}\n\nlisten extra\n    bind 127.0.0.1:" + taken.getLocalPort()
-                    + "\n    server x 127.0.0.1:1");
-            fx.backends(List.of(servers.port(1)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> log().contains("haproxy reload failed"));
-            assertThat(log()).contains("previous config restored");
-            assertThat(fx.config()).isEqualTo(before);
-            for (int i = 0; i < 5; i++) {
-                assertThat(Http.tryGet(fx.frontendPort)).isEqualTo("b1");
-            }
+        // haproxy -c accepts it (it binds nothing); the reload cannot bind an address this host lacks
+        fx.writeTemplate("    {{nodes}}\n\nlisten extra\n    bind 192.0.2.1:8080\n    server x 127.0.0.1:1");
+        fx.backends(List.of(servers.port(1)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> log().contains("haproxy reload failed"));
+        assertThat(log()).contains("previous config restored").contains("cannot bind socket");
+        // each retry puts the candidate in place for HAProxy to read, then the old one back
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.config().equals(before));
+        for (int i = 0; i < 5; i++) {
+            assertThat(Http.tryGet(fx.frontendPort)).isEqualTo("b1");
         }
-        awaitServed("b2");   // the port is free again: the pending change goes through
+
+        fx.writeTemplate("    {{nodes}}");
+        awaitServed("b2");   // template fixed: the pending change goes through
     }
 
     @Test
@@ -112,7 +102,7 @@ class FailureDrillsE2ETest {
         Files.createDirectories(dir);
         Files.move(fx.haproxyCfg, dir.resolve("haproxy.cfg"));
         fx.set("haproxy_config_file", dir.resolve("haproxy.cfg").toString());
-        app.stop();
+        fx.stopController();
         startController();
         awaitServed("b1");
         Path etcMoved = fx.dir.resolve("etc.real");
@@ -135,8 +125,7 @@ class FailureDrillsE2ETest {
     void aRestartedControllerDoesNotReloadWhenHaproxyAlreadyRunsTheConfig() throws Exception {
         startController();
         awaitServed("b1");
-        app.stop();        // as if killed right after its last reload
-        app = null;
+        fx.stopController();   // as if killed right after its last reload
         long master = fx.haproxy().masterPid();
 
         startController();
@@ -149,8 +138,7 @@ class FailureDrillsE2ETest {
     void aConfigWrittenButNeverLoadedIsReloadedOnRestart() throws Exception {
         startController();
         awaitServed("b1");
-        app.stop();        // as if killed between writing the file and reloading
-        app = null;
+        fx.stopController();   // as if killed between writing the file and reloading
         long master = fx.haproxy().masterPid();
         Files.setLastModifiedTime(fx.haproxyCfg, FileTime.from(Instant.now()));
 

@@ -1,6 +1,5 @@
 package io.ep2camel;
 
-import io.ep2camel.config.Ep2ConfigLoader;
 import io.ep2camel.observe.PoolStatus;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.Http;
@@ -20,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,22 +30,18 @@ class ObserveE2ETest {
     private final HttpClient http = HttpClient.newHttpClient();
     private Ep2Fixture fx;
     private HttpBackends servers;
-    private Ep2Application app;
 
     @BeforeEach
     void setUp() throws Exception {
         fx = new Ep2Fixture();
         servers = HttpBackends.start(2);
         fx.backends(List.of(servers.port(0)));
-        RouteLocator routes = RouteLocator.detect(Optional.empty());
-        app = new Ep2Application(new Ep2ConfigLoader(routes.orchestrators()).load(fx.conf), routes);
-        app.start();
+        fx.startController();
         await().atMost(Duration.ofSeconds(15)).until(() -> Http.tryGet(fx.frontendPort).equals("b1"));
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        app.stop();
+    void tearDown() {
         servers.close();
         fx.close();
     }

@@ -1,6 +1,5 @@
 package io.ep2camel;
 
-import io.ep2camel.config.Ep2ConfigLoader;
 import io.ep2camel.socket.HaproxySocketClient;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.Http;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,7 +25,6 @@ import static org.awaitility.Awaitility.await;
 class RuntimeUpdateE2ETest {
     private Ep2Fixture fx;
     private HttpBackends servers;
-    private Ep2Application app;
 
     @BeforeEach
     void setUp() {
@@ -38,18 +35,13 @@ class RuntimeUpdateE2ETest {
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        if (app != null) {
-            app.stop();
-        }
+    void tearDown() {
         servers.close();
         fx.close();
     }
 
     private void startController() throws Exception {
-        RouteLocator routes = RouteLocator.detect(Optional.empty());
-        app = new Ep2Application(new Ep2ConfigLoader(routes.orchestrators()).load(fx.conf), routes);
-        app.start();
+        fx.startController();
     }
 
     private void serve(int... indexes) {
@@ -60,17 +52,8 @@ class RuntimeUpdateE2ETest {
         fx.backends(ports);
     }
 
-    private Set<String> served(int n) {
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < n; i++) {
-            seen.add(Http.tryGet(fx.frontendPort));
-        }
-        return seen;
-    }
-
     private void awaitServed(Set<String> names) {
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
-                .until(() -> served(4 * names.size()).equals(names));
+        fx.awaitServed(names.toArray(String[]::new));
     }
 
     private List<String> socket(String... commands) {
@@ -118,8 +101,7 @@ class RuntimeUpdateE2ETest {
                 && !fx.config().contains("127.0.0.1:" + servers.port(0) + " check"));
 
         // someone restarts HAProxy from the file on disk: the controller sees it running with the same slots
-        app.stop();
-        app = null;
+        fx.stopController();
         fx.haproxy().stop();
         io.ep2camel.testsupport.HaproxyProcess.start(fx.haproxyCfg, fx.pidFile);
         awaitServed(Set.of("b2", "b3"));

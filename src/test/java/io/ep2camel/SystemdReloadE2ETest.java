@@ -1,6 +1,5 @@
 package io.ep2camel;
 
-import io.ep2camel.config.Ep2ConfigLoader;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.HttpBackends;
 import org.junit.jupiter.api.AfterEach;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,7 +24,6 @@ import static org.awaitility.Awaitility.await;
 class SystemdReloadE2ETest {
     private Ep2Fixture fx;
     private HttpBackends servers;
-    private Ep2Application app;
     private Path calls;
 
     @BeforeEach
@@ -53,9 +50,6 @@ class SystemdReloadE2ETest {
     @AfterEach
     void tearDown() throws Exception {
         System.clearProperty(Ep2Application.SYSTEMCTL_PROPERTY);
-        if (app != null) {
-            app.stop();
-        }
         servers.close();
         fx.close();
     }
@@ -63,9 +57,7 @@ class SystemdReloadE2ETest {
     @Test
     void startsAnInactiveUnitThenReloadsItOnEachChange() throws Exception {
         fx.backends(List.of(servers.port(0)));
-        RouteLocator routes = RouteLocator.detect(Optional.empty());
-        app = new Ep2Application(new Ep2ConfigLoader(routes.orchestrators()).load(fx.conf), routes);
-        app.start();
+        fx.startController();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(calls)
                 && Files.readAllLines(calls).contains("start haproxy-test"));

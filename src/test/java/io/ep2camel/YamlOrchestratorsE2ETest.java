@@ -1,9 +1,7 @@
 package io.ep2camel;
 
 import com.sun.net.httpserver.HttpServer;
-import io.ep2camel.config.Ep2ConfigLoader;
 import io.ep2camel.testsupport.Ep2Fixture;
-import io.ep2camel.testsupport.Http;
 import io.ep2camel.testsupport.HttpBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,7 +25,6 @@ import static org.awaitility.Awaitility.await;
 class YamlOrchestratorsE2ETest {
     private Ep2Fixture fx;
     private HttpBackends servers;
-    private Ep2Application app;
     private HttpServer api;
     private final AtomicReference<String> apiAnswer = new AtomicReference<>("{}");
     private final AtomicReference<Integer> apiStatus = new AtomicReference<>(200);
@@ -50,28 +46,12 @@ class YamlOrchestratorsE2ETest {
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        if (app != null) {
-            app.stop();
-        }
+    void tearDown() {
         api.stop(0);
         servers.close();
         fx.close();
     }
 
-    private void start(Optional<Path> routesDir) throws Exception {
-        RouteLocator routes = RouteLocator.detect(routesDir);
-        app = new Ep2Application(new Ep2ConfigLoader(routes.orchestrators()).load(fx.conf), routes);
-        app.start();
-    }
-
-    private Set<String> served(int n) {
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < n; i++) {
-            seen.add(Http.tryGet(fx.frontendPort));
-        }
-        return seen;
-    }
 
     private String entry(int index, String state) {
         return "{\"ip\":\"127.0.0.1\",\"listen\":" + servers.port(index) + ",\"state\":\"" + state + "\",\"w\":" + (index + 1) + "}";
@@ -88,16 +68,16 @@ class YamlOrchestratorsE2ETest {
         fx.section("http-json").put("port_key", "listen");
         fx.section("http-json").put("weight_key", "w");
         fx.writeConf();
-        start(Optional.empty());
+        Ep2Application app = fx.startController();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> served(4).equals(Set.of("b1")));
+        await().atMost(Duration.ofSeconds(15)).until(() -> fx.served(4).equals(Set.of("b1")));
         apiAnswer.set("{\"servers\":[" + entry(0, "up") + "," + entry(1, "up") + "," + entry(2, "up") + "]}");
-        await().atMost(Duration.ofSeconds(15)).until(() -> served(9).equals(Set.of("b1", "b2", "b3")));
+        await().atMost(Duration.ofSeconds(15)).until(() -> fx.served(9).equals(Set.of("b1", "b2", "b3")));
         assertThat(fx.config()).contains("127.0.0.1:" + servers.port(2) + " check weight 3");
 
         apiStatus.set(500);                          // the API fails: the backends stay
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-                .until(() -> served(6).equals(Set.of("b1", "b2", "b3")));
+                .until(() -> fx.served(6).equals(Set.of("b1", "b2", "b3")));
         assertThat(app.context().getRegistry().lookupByNameAndType("fetchHealth",
                 io.ep2camel.pipeline.FetchHealth.class).reachable()).isFalse();
     }
@@ -121,9 +101,9 @@ class YamlOrchestratorsE2ETest {
         fx.section("FILE").clear();
         fx.section("static").put("servers", "[\"127.0.0.1:" + servers.port(1) + "\", \"127.0.0.1:" + servers.port(2) + "\"]");
         fx.writeConf();
-        start(Optional.of(routesDir));
+        fx.startController(Optional.of(routesDir));
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> served(8).equals(Set.of("b2", "b3")));
+        await().atMost(Duration.ofSeconds(15)).until(() -> fx.served(8).equals(Set.of("b2", "b3")));
     }
 
     @Test
@@ -141,10 +121,9 @@ class YamlOrchestratorsE2ETest {
         fx.set("orchestrator", "broken");
         fx.section("FILE").clear();
         fx.writeConf();
-        start(Optional.of(routesDir));
+        fx.startController(Optional.of(routesDir));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fx.logFile)
-                && Files.readString(fx.logFile).contains("orchestrator route 'direct:ep2-fetch-broken' handed over a java.lang.String"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.log().contains("orchestrator route 'direct:ep2-fetch-broken' handed over a java.lang.String"));
         assertThat(fx.haproxyCfg).doesNotExist();
     }
 }

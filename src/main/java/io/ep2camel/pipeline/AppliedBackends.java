@@ -13,6 +13,17 @@ import java.util.Optional;
 public class AppliedBackends {
     private volatile BackendSet applied;
     private volatile Instant appliedAt;
+    private final Backoff retry = new Backoff();
+
+    /** An apply failed: the next attempt waits (1 s doubling to 60 s) instead of reloading every round. */
+    public void applyFailed() {
+        retry.failed(Instant.now());
+    }
+
+    /** False while a failed apply is backing off. */
+    public boolean applyDue() {
+        return retry.due(Instant.now());
+    }
 
     /** Before the first successful apply (bootstrap) everything needs applying, even an unchanged-looking set. */
     public boolean needsApply(BackendSet wanted) {
@@ -26,6 +37,7 @@ public class AppliedBackends {
     public void markApplied(BackendSet set) {
         applied = set;
         appliedAt = Instant.now();
+        retry.succeeded();
     }
 
     /** Forget the applied state, so the next round applies whatever it fetches (HAProxy went away). */

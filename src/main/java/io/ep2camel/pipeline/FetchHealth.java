@@ -12,16 +12,12 @@ import java.util.Optional;
  * {@link #failure(String)} themselves and wait {@link #backoff()} after a failure.
  */
 public class FetchHealth {
-    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
-
     private final Clock clock;
     private volatile Instant lastSuccess;
     private volatile Instant lastFailure;
     private volatile String lastError;
-    private volatile int consecutiveFailures;
     private volatile long totalFailures;
-    private volatile Instant nextAttempt = Instant.MIN;
+    private final Backoff backoff = new Backoff();
 
     public FetchHealth() {
         this(Clock.systemUTC());
@@ -33,26 +29,19 @@ public class FetchHealth {
 
     public synchronized void success() {
         lastSuccess = clock.instant();
-        consecutiveFailures = 0;
-        nextAttempt = Instant.MIN;
+        backoff.succeeded();
     }
 
     public synchronized void failure(String error) {
         lastFailure = clock.instant();
         lastError = error;
-        consecutiveFailures++;
         totalFailures++;
-        nextAttempt = lastFailure.plus(backoff());
+        backoff.failed(lastFailure);
     }
 
     /** 0 while healthy; then 1 s, 2 s, 4 s ... capped at 60 s. */
     public Duration backoff() {
-        int f = consecutiveFailures;
-        if (f == 0) {
-            return Duration.ZERO;
-        }
-        long ms = FIRST_BACKOFF.toMillis() << Math.min(f - 1, 16);
-        return Duration.ofMillis(Math.min(ms, MAX_BACKOFF.toMillis()));
+        return backoff.current();
     }
 
     public long backoffMillis() {
@@ -61,11 +50,11 @@ public class FetchHealth {
 
     /** Whether a polled orchestrator should be asked this round (false while backing off). */
     public boolean due() {
-        return !clock.instant().isBefore(nextAttempt);
+        return backoff.due(clock.instant());
     }
 
     public boolean reachable() {
-        return consecutiveFailures == 0 && lastSuccess != null;
+        return backoff.failures() == 0 && lastSuccess != null;
     }
 
     public long totalFailures() {
@@ -73,7 +62,7 @@ public class FetchHealth {
     }
 
     public int consecutiveFailures() {
-        return consecutiveFailures;
+        return backoff.failures();
     }
 
     public Optional<Instant> lastSuccess() {

@@ -77,6 +77,7 @@ public class PipelineRoutes extends RouteBuilder {
         from(UPDATE_BY_CONFIG).routeId("ep2-update-by-config")
                 .onException(Exception.class).handled(true)
                     .bean(pool.configUpdate(), "rollback")
+                    .process(e -> pool.applied().applyFailed())
                     .process(e -> pool.metrics().applyFailed(Ep2Metrics.RELOAD))
                 .end()
                 .bean(pool.configUpdate(), "renderAndValidate")
@@ -92,11 +93,13 @@ public class PipelineRoutes extends RouteBuilder {
         from(ENTRY).routeId("ep2-diff")
                 .process(this::readBackendSet)
                 .filter(method(this, "admitted"))
+                .filter(method(pool.applied(), "applyDue"))
                 .to(UPDATE_BY_RUNTIME);
 
         from(UPDATE_BY_RUNTIME).routeId("ep2-update-by-runtime")
                 .onException(Exception.class).handled(true)
                     .bean(pool.runtimeUpdate(), "failed")
+                    .process(e -> pool.applied().applyFailed())
                     .process(e -> pool.metrics().applyFailed(Ep2Metrics.RUNTIME))
                 .end()
                 .bean(pool.runtimeUpdate(), "plan")
@@ -136,7 +139,7 @@ public class PipelineRoutes extends RouteBuilder {
             log.warn("the HAProxy config file was changed outside ep2-camel; writing it again from the template");
             applied.forget();
         }
-        if (!applied.needsApply(wanted)) {
+        if (!applied.needsApply(wanted) || !applied.applyDue()) {
             return false;
         }
         e.setProperty("ep2.diff", applied.current().isPresent() ? applied.diff(wanted).toString() : "bootstrap");

@@ -22,13 +22,18 @@ public final class HaproxyCommands {
         return List.of(binary, "-c", "-f", config.toString());
     }
 
-    /** {@code haproxy -W -q -D -f CFG -p PID}: first start, master-worker, daemon. */
+    /**
+     * {@code haproxy -W -D -f CFG -p PID}: first start, master-worker, daemon. EP2 added -q; it is
+     * left out so that a failed start or reload reports HAProxy's own reason ("cannot bind
+     * socket ...") instead of a bare exit code. The daemon closes its output, so the command
+     * still returns as soon as HAProxy runs.
+     */
     public List<String> start(Path config, Path pidFile) {
-        return List.of(binary, "-W", "-q", "-D", "-f", config.toString(), "-p", pidFile.toString());
+        return List.of(binary, "-W", "-D", "-f", config.toString(), "-p", pidFile.toString());
     }
 
     /**
-     * EP2's hitless reload: {@code haproxy -W -q -D -f CFG -p PID -x SOCK -sf OLD_PIDS}. The new
+     * EP2's hitless reload: {@code haproxy -W -D -f CFG -p PID -x SOCK -sf OLD_PIDS}. The new
      * process takes the listening sockets over the stats socket (-x) and soft-stops the old ones.
      */
     public List<String> reload(Path config, Path pidFile, Path socket, List<Long> oldPids) {

@@ -21,26 +21,26 @@ class HaproxyCommandsTest {
 
     @Test
     void start_is_master_worker_quiet_daemon_with_pid_file() {
-        assertThat(cmd.start(cfg, pid)).containsExactly("/usr/sbin/haproxy", "-W", "-q", "-D",
+        assertThat(cmd.start(cfg, pid)).containsExactly("/usr/sbin/haproxy", "-W", "-D",
                 "-f", "/etc/haproxy/haproxy.cfg", "-p", "/run/haproxy.pid");
     }
 
     @Test
     void reload_with_socket_and_old_pids_is_ep2s_hitless_reload() {
-        assertThat(cmd.reload(cfg, pid, sock, List.of(100L, 101L))).containsExactly("/usr/sbin/haproxy", "-W", "-q", "-D",
+        assertThat(cmd.reload(cfg, pid, sock, List.of(100L, 101L))).containsExactly("/usr/sbin/haproxy", "-W", "-D",
                 "-f", "/etc/haproxy/haproxy.cfg", "-p", "/run/haproxy.pid",
                 "-x", "/run/haproxy/admin.sock", "-sf", "100", "101");
     }
 
     @Test
     void reload_without_socket_has_no_x() {
-        assertThat(cmd.reload(cfg, pid, null, List.of(100L))).containsExactly("/usr/sbin/haproxy", "-W", "-q", "-D",
+        assertThat(cmd.reload(cfg, pid, null, List.of(100L))).containsExactly("/usr/sbin/haproxy", "-W", "-D",
                 "-f", "/etc/haproxy/haproxy.cfg", "-p", "/run/haproxy.pid", "-sf", "100");
     }
 
     @Test
     void reload_without_old_pids_has_no_sf() {
-        assertThat(cmd.reload(cfg, pid, sock, List.of())).containsExactly("/usr/sbin/haproxy", "-W", "-q", "-D",
+        assertThat(cmd.reload(cfg, pid, sock, List.of())).containsExactly("/usr/sbin/haproxy", "-W", "-D",
                 "-f", "/etc/haproxy/haproxy.cfg", "-p", "/run/haproxy.pid", "-x", "/run/haproxy/admin.sock");
     }
 

@@ -1,12 +1,21 @@
 package io.ep2camel.testsupport;
 
+import io.ep2camel.Ep2Application;
+import io.ep2camel.RouteLocator;
+import io.ep2camel.config.Ep2ConfigLoader;
+import org.awaitility.Awaitility;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -27,6 +36,7 @@ public final class Ep2Fixture implements AutoCloseable {
     public final int observePort = FreePort.find();
     private final Map<String, String> haproxyKeys = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> otherSections = new LinkedHashMap<>();
+    private Ep2Application controller;
 
     public Ep2Fixture() {
         haproxyKeys.put("haproxy_config_file", haproxyCfg.toString());
@@ -124,8 +134,53 @@ public final class Ep2Fixture implements AutoCloseable {
         return Files.readString(haproxyCfg);
     }
 
+    /** Starts a controller on this setup, in this JVM (routes from the build, or {@code routesDir}). */
+    public Ep2Application startController(Optional<Path> routesDir) throws Exception {
+        RouteLocator routes = RouteLocator.detect(routesDir);
+        controller = new Ep2Application(new Ep2ConfigLoader(routes.orchestrators()).load(conf), routes);
+        controller.start();
+        return controller;
+    }
+
+    public Ep2Application startController() throws Exception {
+        return startController(Optional.empty());
+    }
+
+    /** Stops the controller; HAProxy keeps running, as it does when a real controller stops. */
+    public void stopController() throws Exception {
+        if (controller != null) {
+            controller.stop();
+            controller = null;
+        }
+    }
+
+    /** The backend names HAProxy answered with over {@code n} requests through the frontend. */
+    public Set<String> served(int n) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            seen.add(Http.tryGet(frontendPort));
+        }
+        return seen;
+    }
+
+    /** Waits until HAProxy serves exactly these backends. */
+    public void awaitServed(String... names) {
+        Set<String> wanted = Set.of(names);
+        Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> served(4 * wanted.size()).equals(wanted));
+    }
+
+    public String log() throws IOException {
+        return Files.exists(logFile) ? Files.readString(logFile) : "";
+    }
+
     @Override
     public void close() {
+        try {
+            stopController();
+        } catch (Exception ignored) {
+            // HAProxy and the temp dir are cleaned up below either way
+        }
         haproxy().stop();
         TestDirs.deleteQuietly(dir);
     }

@@ -23,7 +23,7 @@ public final class HaproxyProcess {
     }
 
     public static HaproxyProcess start(Path config, Path pidFile) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(BINARY, "-W", "-q", "-D", "-f", config.toString(), "-p", pidFile.toString())
+        Process p = new ProcessBuilder(BINARY, "-W", "-D", "-f", config.toString(), "-p", pidFile.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
