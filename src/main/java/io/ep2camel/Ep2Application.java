@@ -1,6 +1,7 @@
 package io.ep2camel;
 
 import io.ep2camel.config.Ep2Config;
+import io.ep2camel.fetch.AwsClients;
 import io.ep2camel.fetch.BackendLines;
 import io.ep2camel.pipeline.AppliedBackends;
 import io.ep2camel.pipeline.BackendSetReader;
@@ -95,6 +96,9 @@ public final class Ep2Application {
 
         main.bind("fetchHealth", fetchHealth);
         main.bind("backendLines", new BackendLines());
+        // orchestrator aws: [AWS] settings only, secret included; routes/aws.camel.yaml builds (and
+        // closes) the SDK clients from it, so no client exists for any other orchestrator
+        main.bind("awsClients", AwsClients.from(cfg));
         main.bind("appliedBackends", applied);
 
         // operators: the registry camel-micrometer-prometheus serves, our health checks, the pool MBean

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 public final class Ep2ConfigLoader {
     private static final Pattern JINJA_NODES = Pattern.compile("\\{\\{\\s*nodes\\s*}}");
     private static final Pattern FTL_NODES = Pattern.compile("\\$\\{\\s*nodes\\s*}");
+    private static final Pattern AWS_REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
 
     private final Set<String> orchestrators;
 
@@ -182,8 +183,52 @@ public final class Ep2ConfigLoader {
                 // a custom orchestrator route reads its own keys
             }
         }
+        checkAws(name, v);
         checkTemplate(name, Path.of(v.get(ConfigKey.TEMPLATE_FILE)));
         checkWritableParent(name, ConfigKey.LOG_FILE, Path.of(v.get(ConfigKey.LOG_FILE)));
+    }
+
+    /**
+     * [AWS], whatever the orchestrator: the two keys come as a pair (neither = the SDK's default
+     * chain), endpoints are plain http(s) URLs, a region looks like one. The secret's value is
+     * never part of a message.
+     */
+    private static void checkAws(String name, Map<ConfigKey, String> v) throws ConfigException {
+        boolean keyId = v.containsKey(ConfigKey.AWS_ACCESS_KEY_ID);
+        boolean secret = v.containsKey(ConfigKey.AWS_SECRET_ACCESS_KEY);
+        if (keyId != secret) {
+            ConfigKey missing = keyId ? ConfigKey.AWS_SECRET_ACCESS_KEY : ConfigKey.AWS_ACCESS_KEY_ID;
+            ConfigKey given = keyId ? ConfigKey.AWS_ACCESS_KEY_ID : ConfigKey.AWS_SECRET_ACCESS_KEY;
+            throw error(name, missing, "required when " + given.key()
+                    + " is set (leave both empty to use the SDK's default credentials chain)");
+        }
+        for (ConfigKey k : List.of(ConfigKey.ENDPOINT_URL, ConfigKey.AUTOSCALING_ENDPOINT_URL, ConfigKey.EC2_ENDPOINT_URL)) {
+            String url = v.get(k);
+            if (url != null) {
+                checkHttpUrl(name, k, url);
+            }
+        }
+        String region = v.get(ConfigKey.REGION_NAME);
+        if (region != null && !AWS_REGION.matcher(region).matches()) {
+            throw error(name, ConfigKey.REGION_NAME, "not an AWS region name (like us-east-1): '" + region + "'");
+        }
+    }
+
+    private static void checkHttpUrl(String name, ConfigKey k, String url) throws ConfigException {
+        String shown = url.replaceAll("//[^/]*@", "//***@");   // a password in the URL is not echoed
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw error(name, k, "not a URL: '" + shown + "'");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!Set.of("http", "https").contains(scheme) || uri.getHost() == null) {
+            throw error(name, k, "must be an http:// or https:// URL with a host, not '" + shown + "'");
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw error(name, k, "must be scheme://host[:port][/path], without user, query or fragment");
+        }
     }
 
     private static void checkTemplate(String name, Path template) throws ConfigException {

@@ -1,0 +1,124 @@
+package io.ep2camel.fetch;
+
+import io.ep2camel.testsupport.AwsQueryDouble;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.Instance;
+
+import java.util.Optional;
+
+import static io.ep2camel.testsupport.AwsQueryDouble.ASG_ACTION;
+import static io.ep2camel.testsupport.AwsQueryDouble.inService;
+import static io.ep2camel.testsupport.AwsQueryDouble.member;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Group membership through the real Auto Scaling client against the Query-protocol double. */
+class AwsGroupMembersTest {
+    private final AwsQueryDouble aws = AwsQueryDouble.start().expectCredentials("AKIDTEST", "test-secret");
+    private final AutoScalingClient client = new AwsClients(Optional.of("AKIDTEST"), Optional.of("test-secret"),
+            Optional.of("us-east-1"), Optional.of(aws.endpoint()), Optional.of(aws.endpoint())).newAutoScalingClient();
+
+    @AfterEach
+    void tearDown() {
+        client.close();
+        aws.close();
+    }
+
+    @Test
+    void onlyInServiceAndHealthyMembersServe() {
+        aws.group("web-asg",
+                inService("i-1"),
+                member("i-2", "Pending", "Healthy"),
+                member("i-3", "InService", "Unhealthy"),
+                member("i-4", "Terminating", "Healthy"),
+                member("i-5", "Standby", "Healthy"),
+                member("i-6", "Pending:Wait", "Healthy"),
+                member("i-7", "Terminating:Wait", "Healthy"),
+                member("i-8", "Detaching", "Healthy"),
+                member("i-9", "EnteringStandby", "Healthy"),
+                inService("i-10"));
+        aws.group("other-asg", inService("i-99"));
+
+        assertThat(new AwsGroupMembers(client, "web-asg").inServiceIds()).containsExactly("i-1", "i-10");
+        AwsQueryDouble.Request r = aws.requests(ASG_ACTION).get(0);
+        assertThat(r.params()).containsEntry("AutoScalingGroupNames.member.1", "web-asg")
+                .containsEntry("Version", "2011-01-01");
+        assertThat(r.signingService()).contains("autoscaling");
+        assertThat(r.accessKeyId()).contains("AKIDTEST");
+        assertThat(r.contentType()).startsWith("application/x-www-form-urlencoded");
+    }
+
+    @Test
+    void everyPageIsRead() {
+        aws.group("web-asg", inService("i-1"), inService("i-2")).asgEmptyPages(2);
+        assertThat(new AwsGroupMembers(client, "web-asg").inServiceIds()).containsExactly("i-1", "i-2");
+        assertThat(aws.requests(ASG_ACTION)).hasSize(3);
+        assertThat(aws.requests(ASG_ACTION).get(0).params()).doesNotContainKey("NextToken");
+        assertThat(aws.requests(ASG_ACTION).get(1).params()).containsKey("NextToken");
+    }
+
+    @Test
+    void anEmptyGroupHasNoMembers() {
+        aws.group("web-asg");
+        assertThat(new AwsGroupMembers(client, "web-asg").inServiceIds()).isEmpty();
+    }
+
+    @Test
+    void anUnknownGroupIsAnErrorNotAnEmptyGroup() {
+        aws.group("other-asg", inService("i-1"));
+        assertThatThrownBy(() -> new AwsGroupMembers(client, "web-asg").inServiceIds())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'web-asg' not found");
+    }
+
+    @Test
+    void throttlingIsAnErrorAfterOneBoundedRetry() {
+        aws.group("web-asg", inService("i-1")).throttle(ASG_ACTION, -1);
+        assertThatThrownBy(() -> new AwsGroupMembers(client, "web-asg").inServiceIds())
+                .isInstanceOf(AwsServiceException.class)
+                .satisfies(e -> assertThat(((AwsServiceException) e).isThrottlingException()).isTrue())
+                .hasMessageContaining("Rate exceeded");
+        assertThat(aws.requests(ASG_ACTION)).hasSize(AwsClients.MAX_ATTEMPTS);
+    }
+
+    @Test
+    void aServerErrorIsAnError() {
+        aws.group("web-asg", inService("i-1")).fail(ASG_ACTION, 500, "InternalFailure", "boom", -1);
+        assertThatThrownBy(() -> new AwsGroupMembers(client, "web-asg").inServiceIds())
+                .isInstanceOf(AwsServiceException.class)
+                .hasMessageContaining("boom");
+    }
+
+    @Test
+    void oneThrottledCallIsRetriedOnce() {
+        aws.group("web-asg", inService("i-1")).throttle(ASG_ACTION, 1);
+        assertThat(new AwsGroupMembers(client, "web-asg").inServiceIds()).containsExactly("i-1");
+        assertThat(aws.requests(ASG_ACTION)).extracting(AwsQueryDouble.Request::status).containsExactly(400, 200);
+    }
+
+    @Test
+    void aWrongSecretIsRefusedByTheSignatureCheck() {
+        try (AutoScalingClient wrong = new AwsClients(Optional.of("AKIDTEST"), Optional.of("not-the-secret"),
+                Optional.of("us-east-1"), Optional.of(aws.endpoint()), Optional.empty()).newAutoScalingClient()) {
+            aws.group("web-asg", inService("i-1"));
+            assertThatThrownBy(() -> new AwsGroupMembers(wrong, "web-asg").inServiceIds())
+                    .isInstanceOf(AwsServiceException.class)
+                    .hasMessageContaining("signature");
+        }
+    }
+
+    @Test
+    void servingIdsFiltersOnLifecycleAndHealth() {
+        AutoScalingGroup g = AutoScalingGroup.builder().autoScalingGroupName("g").instances(
+                Instance.builder().instanceId("a").lifecycleState("InService").healthStatus("Healthy").build(),
+                Instance.builder().instanceId("b").lifecycleState("InService").healthStatus("Unhealthy").build(),
+                Instance.builder().instanceId("c").lifecycleState("Warmed:Running").healthStatus("Healthy").build(),
+                Instance.builder().instanceId("d").lifecycleState("SomethingNew").healthStatus("Healthy").build(),
+                Instance.builder().instanceId("e").lifecycleState("InService").build()).build();
+        assertThat(AwsGroupMembers.servingIds(g)).containsExactly("a");
+    }
+}

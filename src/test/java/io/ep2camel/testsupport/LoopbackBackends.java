@@ -1,0 +1,83 @@
+package io.ep2camel.testsupport;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Backends the way an Auto Scaling group has them: every instance on its own address, all on the
+ * same port (the aws orchestrator has one backend_port). Real HTTP servers on 127.0.0.2,
+ * 127.0.0.3 ... (Linux routes all of 127/8 to loopback), each answering 200 with its name
+ * (b1, b2 ...), GET and HEAD, like {@link HttpBackends}.
+ */
+public final class LoopbackBackends implements AutoCloseable {
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final List<ExecutorService> executors = new ArrayList<>();
+    private final int port;
+
+    private LoopbackBackends(int port) {
+        this.port = port;
+    }
+
+    /** {@code count} servers b1..bN on 127.0.0.2..127.0.0.(N+1), one common free port. */
+    public static LoopbackBackends start(int count) {
+        IOException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            LoopbackBackends b = new LoopbackBackends(FreePort.find());
+            try {
+                for (int i = 1; i <= count; i++) {
+                    b.add("b" + i, ip(i));
+                }
+                return b;
+            } catch (IOException e) {  // the port was free on 127.0.0.1 but taken on another address: next port
+                b.close();
+                last = e;
+            }
+        }
+        throw new UncheckedIOException("no port free on all of 127.0.0.2.." + ip(count), last);
+    }
+
+    /** The address of backend {@code n} (1-based): 127.0.0.(n+1). */
+    public static String ip(int n) {
+        return "127.0.0." + (n + 1);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    private void add(String name, String ip) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(ip), port), 64);
+        byte[] body = name.getBytes(StandardCharsets.UTF_8);
+        server.createContext("/", exchange -> {
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            exchange.sendResponseHeaders(200, head ? -1 : body.length);
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+            exchange.close();
+        });
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        server.setExecutor(executor);
+        server.start();
+        servers.add(server);
+        executors.add(executor);
+    }
+
+    @Override
+    public void close() {
+        servers.forEach(s -> s.stop(0));
+        executors.forEach(ExecutorService::shutdownNow);
+    }
+}
