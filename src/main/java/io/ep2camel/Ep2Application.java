@@ -3,6 +3,7 @@ package io.ep2camel;
 import io.ep2camel.config.Ep2Config;
 import io.ep2camel.fetch.AwsClients;
 import io.ep2camel.fetch.BackendLines;
+import io.ep2camel.fetch.ConsulAgent;
 import io.ep2camel.pipeline.AppliedBackends;
 import io.ep2camel.pipeline.BackendSetReader;
 import io.ep2camel.pipeline.ConfigUpdate;
@@ -100,6 +101,9 @@ public final class Ep2Application {
         // closes) the SDK clients from it, so no client exists for any other orchestrator
         main.bind("awsClients", AwsClients.from(cfg));
         main.bind("appliedBackends", applied);
+        // orchestrator consul: [CONSUL] agent settings, ACL token included; routes/consul.camel.yaml
+        // builds its client from it. Also an event notifier: cancels blocking queries when Camel stops
+        main.bind("consulAgent", ConsulAgent.from(cfg));
 
         // operators: the registry camel-micrometer-prometheus serves, our health checks, the pool MBean
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -73,6 +73,18 @@ public enum ConfigKey {
     CONSUL_PORT("CONSUL", "consul_port", KeyType.PORT, "8500", "Consul HTTP API port"),
     ONLY_PASSING("CONSUL", "only_passing", KeyType.BOOLEAN, "True", "only instances whose checks pass"),
     TAGS("CONSUL", "tags", KeyType.TEXT, null, "comma separated tags an instance must all carry"),
+    CONSUL_DATACENTER("CONSUL", "datacenter", KeyType.TEXT, null,
+            "Consul datacenter to ask (the dc parameter); empty: the agent's own"),
+    CONSUL_ACL_TOKEN("CONSUL", "acl_token", KeyType.TEXT, null,
+            "ACL token, sent as X-Consul-Token (needs service:read and node:read); never logged, "
+                    + "never a Camel property, not shown over JMX"),
+    CONSUL_HTTPS("CONSUL", "https", KeyType.BOOLEAN, "False",
+            "talk to the agent over HTTPS (certificate checked against the JVM's trust store)"),
+    CONSUL_WATCH("CONSUL", "watch", KeyType.BOOLEAN, "True",
+            "True: blocking queries, a change is applied as soon as Consul reports it; "
+                    + "False: poll every sleep_before_next_run"),
+    CONSUL_WAIT("CONSUL", "wait", KeyType.POSITIVE_INT, "30",
+            "watch: seconds (1-600) a blocking query waits for a change before Consul answers unchanged"),
 
     FILE_PATH("FILE", "path", KeyType.PATH, null,
             "file listing one backend per line (host or host:port, # comments); required for orchestrator=file");

@@ -132,19 +132,29 @@ public final class Ep2Config {
     }
 
     /**
+     * True when the orchestrator pushes its answers itself instead of being polled: consul with
+     * watch = True (blocking queries). The pipeline's poll timer is then not started.
+     */
+    public boolean watches() {
+        return orchestrator().equals("consul") && Boolean.parseBoolean(require(ConfigKey.CONSUL_WATCH));
+    }
+
+    /**
      * The config as Camel properties: {@code ep2.<section>.<key>} for every set key, plus
-     * {@code ep2.poll_period_ms} for timers. Secrets are left out: routes that need them get
+     * {@code ep2.poll_period_ms} for timers and {@code ep2.poll.enabled} (false for a watching
+     * orchestrator, see {@link #watches()}). Secrets are left out: routes that need them get
      * them from {@link #get(ConfigKey)} through a bean, so they never show up in property dumps.
      */
     public Properties toCamelProperties() {
         Properties p = new Properties();
         values.forEach((k, v) -> {
-            if (k != ConfigKey.AWS_SECRET_ACCESS_KEY) {
+            if (k != ConfigKey.AWS_SECRET_ACCESS_KEY && k != ConfigKey.CONSUL_ACL_TOKEN) {
                 p.setProperty(k.property(), v);
             }
         });
         routeSections.forEach((section, keys) -> keys.forEach((k, v) -> p.setProperty("ep2." + section + "." + k, v)));
         p.setProperty("ep2.poll_period_ms", Long.toString(sleepBeforeNextRun().toMillis()));
+        p.setProperty("ep2.poll.enabled", Boolean.toString(!watches()));
         return p;
     }
 }

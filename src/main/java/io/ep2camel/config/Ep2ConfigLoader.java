@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 public final class Ep2ConfigLoader {
     private static final Pattern JINJA_NODES = Pattern.compile("\\{\\{\\s*nodes\\s*}}");
     private static final Pattern FTL_NODES = Pattern.compile("\\$\\{\\s*nodes\\s*}");
+    private static final Pattern CONSUL_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final Pattern AWS_REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
 
     private final Set<String> orchestrators;
@@ -184,6 +185,7 @@ public final class Ep2ConfigLoader {
             }
         }
         checkAws(name, v);
+        checkConsul(name, v);
         checkTemplate(name, Path.of(v.get(ConfigKey.TEMPLATE_FILE)));
         checkWritableParent(name, ConfigKey.LOG_FILE, Path.of(v.get(ConfigKey.LOG_FILE)));
     }
@@ -211,6 +213,40 @@ public final class Ep2ConfigLoader {
         String region = v.get(ConfigKey.REGION_NAME);
         if (region != null && !AWS_REGION.matcher(region).matches()) {
             throw error(name, ConfigKey.REGION_NAME, "not an AWS region name (like us-east-1): '" + region + "'");
+        }
+    }
+
+    /**
+     * [CONSUL], whatever the orchestrator: an agent address that is a host, a service name and a
+     * datacenter that fit in a URL, a blocking wait Consul accepts (at most 10 minutes), an ACL
+     * token that can travel as an HTTP header. The token's value is never part of a message.
+     */
+    private static void checkConsul(String name, Map<ConfigKey, String> v) throws ConfigException {
+        String ip = v.get(ConfigKey.CONSUL_IP);
+        if (!io.ep2camel.model.HostNames.isValid(ip)) {
+            throw error(name, ConfigKey.CONSUL_IP, "not an IPv4/IPv6 address or host name: '"
+                    + io.ep2camel.model.HostNames.sanitize(ip) + "'");
+        }
+        String service = v.get(ConfigKey.CONSUL_SERVICE_NAME);
+        if (service != null && !CONSUL_NAME.matcher(service).matches()) {
+            throw error(name, ConfigKey.CONSUL_SERVICE_NAME,
+                    "not a Consul service name (letters, digits, '-', '_', '.'): '" + service + "'");
+        }
+        String dc = v.get(ConfigKey.CONSUL_DATACENTER);
+        if (dc != null && !CONSUL_NAME.matcher(dc).matches()) {
+            throw error(name, ConfigKey.CONSUL_DATACENTER,
+                    "not a Consul datacenter name (letters, digits, '-', '_', '.'): '" + dc + "'");
+        }
+        String tags = v.get(ConfigKey.TAGS);
+        if (tags != null && java.util.Arrays.stream(tags.split(",")).map(String::trim).anyMatch(String::isEmpty)) {
+            throw error(name, ConfigKey.TAGS, "empty tag in '" + tags + "' (comma separated tags, none empty)");
+        }
+        if (Integer.parseInt(v.get(ConfigKey.CONSUL_WAIT)) > 600) {
+            throw error(name, ConfigKey.CONSUL_WAIT, "at most 600 seconds (Consul's limit), not " + v.get(ConfigKey.CONSUL_WAIT));
+        }
+        String token = v.get(ConfigKey.CONSUL_ACL_TOKEN);
+        if (token != null && !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw error(name, ConfigKey.CONSUL_ACL_TOKEN, "must be printable ASCII without spaces (value not shown)");
         }
     }
 

@@ -25,6 +25,11 @@ public class AppliedBackends {
         return retry.due(Instant.now());
     }
 
+    /** True from a failed apply until the next successful one (a watching source re-asks sooner meanwhile). */
+    public boolean retryPending() {
+        return retry.failures() > 0;
+    }
+
     /** Before the first successful apply (bootstrap) everything needs applying, even an unchanged-looking set. */
     public boolean needsApply(BackendSet wanted) {
         return applied == null || !applied.equals(wanted);

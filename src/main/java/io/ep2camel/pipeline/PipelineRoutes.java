@@ -42,7 +42,10 @@ public class PipelineRoutes extends RouteBuilder {
         // A failing orchestrator is asked again after a capped back-off, not every round.
         // doTry, not onException: the fetch route's own error handler has already dealt with the
         // exception, and only doCatch still sees it in the calling route.
+        // Not started for a watching orchestrator (consul with watch = True): it pushes to ENTRY
+        // itself, and polling it as well would only add calls.
         from("timer:ep2-poll?delay=0&period={{ep2.poll_period_ms}}").routeId("ep2-poll")
+                .autoStartup("{{ep2.poll.enabled:true}}")
                 .filter(method(pool.fetchHealth(), "due"))
                     .setHeader(ORCHESTRATOR_HEADER, constant(pool.orchestrator()))
                     .setProperty(FETCH_STARTED, method(System.class, "nanoTime"))

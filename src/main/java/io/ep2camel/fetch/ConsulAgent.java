@@ -1,0 +1,118 @@
+package io.ep2camel.fetch;
+
+import io.ep2camel.config.ConfigKey;
+import io.ep2camel.config.Ep2Config;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.kiwiproject.consul.Consul;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * How to reach the Consul agent ([CONSUL] consul_ip, consul_port, https, acl_token), and the
+ * consul-client {@link Consul} clients routes/consul.camel.yaml hands to camel-consul
+ * ({@code consulClient=#consulClient}).
+ * <p>
+ * The client is built here rather than from endpoint options because: the ACL token must be in
+ * no URI, Camel property, log line or MBean (it travels only as the {@code X-Consul-Token} header,
+ * set by the client); camel-consul 4.17 hands its readTimeout/writeTimeout options to the connect
+ * timeout; and its client pings the agent when built, which would fail the route's start while
+ * the agent is down instead of failing (and retrying) a fetch. Blocking calls get their read
+ * timeout stretched by consul-client itself to wait + wait/16 + 2 s.
+ * <p>
+ * It is also a Camel event notifier (Camel Main registers it from the registry): when Camel starts
+ * stopping, every call in flight is cancelled, so a blocking query does not hold the shutdown for
+ * up to {@code wait} seconds.
+ */
+public final class ConsulAgent extends EventNotifierSupport {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** For calls that do not block (poll mode, the first call of a watch); a hung agent is an error after this. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String host;
+    private final int port;
+    private final boolean https;
+    private final Optional<String> aclToken;
+    private final List<Consul> clients = new CopyOnWriteArrayList<>();
+    private volatile boolean stopping;
+
+    public ConsulAgent(String host, int port, boolean https, Optional<String> aclToken) {
+        this.host = host;
+        this.port = port;
+        this.https = https;
+        this.aclToken = aclToken.filter(t -> !t.isEmpty());
+        setIgnoreExchangeEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
+    }
+
+    /** [CONSUL] settings of a checked config (defaults filled in), whatever the orchestrator. */
+    public static ConsulAgent from(Ep2Config cfg) {
+        return new ConsulAgent(cfg.require(ConfigKey.CONSUL_IP), Integer.parseInt(cfg.require(ConfigKey.CONSUL_PORT)),
+                Boolean.parseBoolean(cfg.require(ConfigKey.CONSUL_HTTPS)), cfg.get(ConfigKey.CONSUL_ACL_TOKEN));
+    }
+
+    /** Factory for the YAML bean {@code consulClient}. */
+    public static Consul client(ConsulAgent agent) {
+        return agent.newClient();
+    }
+
+    /** The agent's base URL, e.g. {@code http://127.0.0.1:8500} (IPv6 literals bracketed). */
+    public String url() {
+        return (https ? "https" : "http") + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    public boolean hasAclToken() {
+        return aclToken.isPresent();
+    }
+
+    public Consul newClient() {
+        Consul.Builder b = Consul.builder()
+                .withUrl(url())
+                .withPing(false)
+                .withConnectTimeoutMillis(CONNECT_TIMEOUT.toMillis())
+                .withReadTimeoutMillis(READ_TIMEOUT.toMillis())
+                .withWriteTimeoutMillis(READ_TIMEOUT.toMillis());
+        // withTokenAuth: the X-Consul-Token header. (withAclToken would append ?token= to every URL,
+        // where proxies and access logs keep it.)
+        aclToken.ifPresent(b::withTokenAuth);
+        Consul c = b.build();
+        clients.add(c);
+        return c;
+    }
+
+    /** True once Camel began stopping: calls failing from now on were cancelled on purpose. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /** Cancels every call in flight (blocking queries included) and closes the clients. */
+    public void cancelCalls() {
+        stopping = true;
+        clients.forEach(c -> {
+            if (!c.isDestroyed()) {
+                c.destroy();
+            }
+        });
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof CamelEvent.CamelContextStoppingEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        cancelCalls();
+    }
+
+    /** Never shows the token. */
+    @Override
+    public String toString() {
+        return "ConsulAgent[" + url() + (aclToken.isPresent() ? ", acl token set" : "") + "]";
+    }
+}

@@ -1,0 +1,224 @@
+package io.ep2camel.fetch;
+
+import io.ep2camel.pipeline.AppliedBackends;
+import io.ep2camel.pipeline.FetchHealth;
+import io.ep2camel.testsupport.ConsulDouble;
+import io.ep2camel.testsupport.ConsulDouble.Failure;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static io.ep2camel.testsupport.ConsulDouble.instance;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** routes/consul.camel.yaml on its own: camel-consul and consul-client against the Consul double. */
+class ConsulRouteTest {
+    private final ConsulDouble consul = ConsulDouble.start();
+    private final FetchHealth health = new FetchHealth();
+    private final List<Object> pushed = new CopyOnWriteArrayList<>();
+    private final List<Map<String, Object>> pushedHeaders = new CopyOnWriteArrayList<>();
+    private ConsulAgent agent;
+    private CamelContext ctx;
+
+    @AfterEach
+    void tearDown() {
+        if (ctx != null) {
+            ctx.stop();
+        }
+        consul.close();
+    }
+
+    private void start(Map<String, String> consulKeys, Optional<String> token) throws Exception {
+        ctx = new DefaultCamelContext();
+        agent = new ConsulAgent(consul.host(), consul.port(), false, token);
+        ctx.getRegistry().bind("consulAgent", agent);
+        ctx.getRegistry().bind("fetchHealth", health);
+        ctx.getRegistry().bind("appliedBackends", new AppliedBackends());
+        ctx.getManagementStrategy().addEventNotifier(agent);
+        Properties p = new Properties();
+        p.setProperty("ep2.consul.service_name", "web");
+        p.setProperty("ep2.consul.only_passing", "true");
+        p.setProperty("ep2.consul.watch", "false");
+        p.setProperty("ep2.consul.wait", "2");
+        p.setProperty("ep2.poll_period_ms", "200");
+        consulKeys.forEach((k, v) -> p.setProperty("ep2.consul." + k, v));
+        ctx.getPropertiesComponent().setInitialProperties(p);
+        ctx.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:ep2-backends").routeId("pipeline-stand-in").process(e -> {
+                    pushed.add(e.getMessage().getBody());
+                    pushedHeaders.add(Map.copyOf(e.getMessage().getHeaders()));
+                });
+            }
+        });
+        ctx.start();
+        PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveMandatoryResource(ctx, "file:routes/consul.camel.yaml"));
+    }
+
+    private void start(Map<String, String> consulKeys) throws Exception {
+        start(consulKeys, Optional.empty());
+    }
+
+    private Exchange fetchExchange() {
+        Exchange e = ctx.createProducerTemplate().request("direct:ep2-fetch-consul", x -> { });
+        if (e.getException() != null) {
+            throw new CamelExecutionException("fetch failed", e, e.getException());
+        }
+        return e;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> fetch() {
+        return fetchExchange().getMessage().getBody(List.class);
+    }
+
+    private static Map<String, Object> backend(String host, int port, int weight) {
+        return Map.of("host", host, "port", port, "weight", weight);
+    }
+
+    @Test
+    void pollFetchAsksForPassingInstancesAtOnceAndMapsThem() throws Exception {
+        consul.register(instance("web-1", "web").address("10.0.0.1").port(8080).weight(3))
+                .register(instance("web-2", "web").address("10.0.0.2").port(8081).meta())
+                .register(instance("web-3", "web").address("10.0.0.3").port(8080).status("critical"))
+                .register(instance("api-1", "api").address("10.0.0.9").port(9000));
+        start(Map.of());
+
+        Exchange e = fetchExchange();
+        assertThat(e.getMessage().getBody(List.class)).containsExactly(
+                backend("10.0.0.1", 8080, 3), backend("10.0.0.2", 8081, 1));
+        assertThat(e.getMessage().getHeaders()).as("no CamelConsul* header survives the call")
+                .allSatisfy((k, v) -> assertThat(k).doesNotStartWith("CamelConsul"));
+        assertThat(e.getVariable("consulAnswerIndex").toString()).isEqualTo(Long.toString(consul.index()));
+
+        ConsulDouble.Request r = consul.requests().get(0);
+        assertThat(r.path()).isEqualTo("/v1/health/service/web");
+        assertThat(r.param("passing")).isEqualTo("true");
+        assertThat(r.query()).doesNotContainKeys("index", "wait", "dc", "token");
+        assertThat(r.token()).isNull();
+    }
+
+    @Test
+    void onlyPassingFalseAsksForEveryInstance() throws Exception {
+        consul.register(instance("web-1", "web").address("10.0.0.1").port(8080))
+                .register(instance("web-3", "web").address("10.0.0.3").port(8080).status("critical"));
+        start(Map.of("only_passing", "false"));
+
+        assertThat(fetch()).extracting(m -> m.get("host")).containsExactly("10.0.0.1", "10.0.0.3");
+        assertThat(consul.requests().get(0).query()).doesNotContainKey("passing");
+    }
+
+    @Test
+    void datacenterIsSentAsDc() throws Exception {
+        consul.register(instance("web-1", "web").address("10.0.0.1").port(8080));
+        start(Map.of("datacenter", ConsulDouble.DATACENTER));
+        assertThat(fetch()).hasSize(1);
+        assertThat(consul.requests().get(0).param("dc")).isEqualTo(ConsulDouble.DATACENTER);
+    }
+
+    @Test
+    void tagsMustAllBeCarried() throws Exception {
+        consul.register(instance("web-1", "web").address("10.0.0.1").port(8080).tags("web", "v2", "eu"))
+                .register(instance("web-2", "web").address("10.0.0.2").port(8080).tags("web"))
+                .register(instance("web-3", "web").address("10.0.0.3").port(8080).tags("v2", "web"));
+        start(Map.of("tags", "web, v2"));
+        assertThat(fetch()).extracting(m -> m.get("host")).containsExactly("10.0.0.1", "10.0.0.3");
+    }
+
+    @Test
+    void everyKindOfFailureIsAnExceptionNeverAnEmptyList() throws Exception {
+        consul.register(instance("web-1", "web").address("10.0.0.1").port(8080));
+        start(Map.of());
+        assertThat(fetch()).hasSize(1);
+
+        consul.failure(Failure.HTTP_500);
+        assertThatThrownBy(this::fetch).rootCause().hasMessageContaining("500");
+        consul.failure(Failure.MALFORMED_JSON);
+        assertThatThrownBy(this::fetch).isInstanceOf(CamelExecutionException.class);
+        consul.failure(Failure.NONE).down();
+        assertThatThrownBy(this::fetch).rootCause().hasMessageContaining("Connection refused");
+        consul.up();
+        assertThat(fetch()).hasSize(1);
+    }
+
+    @Test
+    void unknownDatacenterIsAnError() throws Exception {
+        start(Map.of("datacenter", "mars"));
+        assertThatThrownBy(this::fetch).rootCause().hasMessageContaining("500");
+    }
+
+    @Test
+    void aclTokenTravelsAsHeaderOnlyAndAWrongOneIsAnError() throws Exception {
+        consul.register(instance("web-1", "web").address("10.0.0.1").port(8080)).requireToken("s3cr3t-token");
+        start(Map.of(), Optional.of("s3cr3t-token"));
+        assertThat(fetch()).hasSize(1);
+        assertThat(consul.requests().get(0).token()).isEqualTo("s3cr3t-token");
+        assertThat(consul.requests().get(0).query()).doesNotContainKey("token");
+        assertThat(agent.toString()).doesNotContain("s3cr3t");
+
+        consul.requireToken("another");
+        assertThatThrownBy(this::fetch).rootCause().hasMessageContaining("403");
+    }
+
+    @Test
+    void watchBlocksOnTheLastIndexAndPushesEachChange() throws Exception {
+        consul.register(instance("web-1", "web").address("10.0.0.1").port(8080));
+        start(Map.of("watch", "true"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> pushed.size() == 1);
+        assertThat(pushedHeaders.get(0)).containsEntry("Ep2Orchestrator", "consul")
+                .allSatisfy((k, v) -> assertThat(k).doesNotStartWith("CamelConsul"));
+
+        // the next call blocks on the answer's index
+        await().atMost(Duration.ofSeconds(2)).until(() -> consul.blocked() == 1);
+        long before = consul.index();
+        Instant changed = Instant.now();
+        consul.register(instance("web-2", "web").address("10.0.0.2").port(8080));
+        await().atMost(Duration.ofSeconds(1)).until(() -> pushed.size() == 2);
+        assertThat(Duration.between(changed, Instant.now())).isLessThan(Duration.ofMillis(500));
+        assertThat(pushed.get(1)).asList().hasSize(2);
+
+        assertThat(consul.requests().get(0).query()).doesNotContainKeys("index", "wait");
+        ConsulDouble.Request blocking = consul.requests().get(1);
+        assertThat(blocking.param("index")).isEqualTo(Long.toString(before));
+        // nothing applied yet (no pipeline here): the wait is sleep_before_next_run, at least 1 s
+        assertThat(blocking.param("wait")).isEqualTo("1s");
+        assertThat(health.reachable()).isFalse(); // success() is the pipeline's, not the route's
+    }
+
+    @Test
+    void watchRouteStaysStoppedInPollMode() throws Exception {
+        start(Map.of("watch", "false"));
+        assertThat(ctx.getRouteController().getRouteStatus("ep2-watch-consul").isStopped()).isTrue();
+        Thread.sleep(300);
+        assertThat(consul.requests()).isEmpty();
+    }
+
+    @Test
+    void stoppingCamelCancelsTheBlockingQueryAtOnce() throws Exception {
+        consul.register(instance("web-1", "web").address("10.0.0.1").port(8080));
+        start(Map.of("watch", "true", "wait", "30"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> consul.blocked() == 1);
+        long t0 = System.nanoTime();
+        ctx.stop();
+        ctx = null;
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+        assertThat(health.consecutiveFailures()).as("a cancelled call is no failure").isZero();
+    }
+}
