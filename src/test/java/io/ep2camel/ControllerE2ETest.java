@@ -3,6 +3,7 @@ package io.ep2camel;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.Http;
 import io.ep2camel.testsupport.HttpBackends;
+import io.ep2camel.testsupport.RequestLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,8 +12,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -103,21 +102,8 @@ class ControllerE2ETest {
         fx.awaitServed("b1", "b2");
         long firstMaster = fx.haproxy().masterPid();
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger ok = new AtomicInteger();
-        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Thread load = new Thread(() -> {
-            while (running.get()) {
-                String r = Http.tryGet(fx.frontendPort);
-                if (r.startsWith("ERR")) {
-                    failures.add(r);
-                } else {
-                    ok.incrementAndGet();
-                }
-            }
-        });
-        load.start();
-        try {
+        RequestLoop load = RequestLoop.start(fx.frontendPort);
+        try (load) {
             for (int i = 0; i < 10; i++) {
                 // alternate 2 and 3 backends: every change is a reload
                 fx.backends(i % 2 == 0 ? List.of(servers.port(0), servers.port(1), servers.port(2))
@@ -128,12 +114,9 @@ class ControllerE2ETest {
                         : fx.config().contains("127.0.0.1:" + expected));
             }
             fx.awaitServed("b1", "b2");
-        } finally {
-            running.set(false);
-            load.join();
         }
         assertThat(fx.haproxy().masterPid()).isNotEqualTo(firstMaster);
-        assertThat(ok.get()).isGreaterThan(50);
-        assertThat(failures).isEmpty();
+        assertThat(load.ok()).isGreaterThan(50);
+        assertThat(load.failures()).isEmpty();
     }
 }

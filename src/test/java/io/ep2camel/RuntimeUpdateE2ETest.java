@@ -4,6 +4,7 @@ import io.ep2camel.socket.HaproxySocketClient;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.Http;
 import io.ep2camel.testsupport.HttpBackends;
+import io.ep2camel.testsupport.RequestLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,9 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -143,21 +141,8 @@ class RuntimeUpdateE2ETest {
         startController();
         awaitServed(Set.of("b1"));
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger ok = new AtomicInteger();
-        List<String> failures = new CopyOnWriteArrayList<>();
-        Thread load = new Thread(() -> {
-            while (running.get()) {
-                String r = Http.tryGet(fx.frontendPort);
-                if (r.startsWith("ERR")) {
-                    failures.add(r);
-                } else {
-                    ok.incrementAndGet();
-                }
-            }
-        });
-        load.start();
-        try {
+        RequestLoop load = RequestLoop.start(fx.frontendPort);
+        try (load) {
             for (int round = 0; round < 3; round++) {
                 serve(0, 1, 2);                       // scale out: new servers enter only once healthy
                 awaitServed(Set.of("b1", "b2", "b3"));
@@ -166,12 +151,9 @@ class RuntimeUpdateE2ETest {
                 serve(0);
                 awaitServed(Set.of("b1"));
             }
-        } finally {
-            running.set(false);
-            load.join();
         }
-        assertThat(ok.get()).isGreaterThan(50);
-        assertThat(failures).isEmpty();
+        assertThat(load.ok()).isGreaterThan(50);
+        assertThat(load.failures()).isEmpty();
     }
 
     @Test
