@@ -4,15 +4,13 @@ import io.ep2camel.model.Backend;
 import io.ep2camel.model.BackendSet;
 import io.ep2camel.pipeline.AppliedBackends;
 import io.ep2camel.pipeline.FetchHealth;
+import io.ep2camel.testsupport.MovableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -183,29 +181,5 @@ class ConsulWatchTest {
         assertThat(watch.failed(new IOException("Canceled"))).isNull();
         assertThat(health.consecutiveFailures()).isZero();
         assertThat(watch.due()).isFalse();
-    }
-
-    /** A clock only the test moves; FetchHealth uses the real one, which only matters after failures. */
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void move(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -1,32 +1,14 @@
 package io.ep2camel.pipeline;
 
+import io.ep2camel.testsupport.MovableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class FetchHealthTest {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MovableClock clock = new MovableClock();
 
     @Test
     void backsOffExponentiallyUpToAMinuteAndRecoversOnSuccess() {
@@ -39,7 +21,7 @@ class FetchHealthTest {
         h.failure("boom");
         assertThat(h.backoff()).isEqualTo(Duration.ofSeconds(1));
         assertThat(h.due()).isFalse();
-        now = now.plusSeconds(1);
+        clock.move(Duration.ofSeconds(1));
         assertThat(h.due()).isTrue();
         for (int i = 0; i < 10; i++) {
             h.failure("boom");

@@ -1,5 +1,6 @@
 package io.ep2camel.testsupport;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
@@ -33,17 +34,7 @@ public final class HttpBackends implements AutoCloseable {
     public int add(String name) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            byte[] body = name.getBytes(StandardCharsets.UTF_8);
-            server.createContext("/", exchange -> {
-                boolean head = "HEAD".equals(exchange.getRequestMethod());
-                exchange.sendResponseHeaders(200, head ? -1 : body.length);
-                if (!head) {
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(body);
-                    }
-                }
-                exchange.close();
-            });
+            server.createContext("/", answering(name));
             server.setExecutor(Executors.newFixedThreadPool(4));
             server.start();
             servers.add(server);
@@ -52,6 +43,21 @@ public final class HttpBackends implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** 200 with {@code name} as body for GET, 200 without body for HEAD (health checks). */
+    static HttpHandler answering(String name) {
+        byte[] body = name.getBytes(StandardCharsets.UTF_8);
+        return exchange -> {
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            exchange.sendResponseHeaders(200, head ? -1 : body.length);
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+            exchange.close();
+        };
     }
 
     public int size() {

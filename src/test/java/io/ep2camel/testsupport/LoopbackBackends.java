@@ -3,11 +3,9 @@ package io.ep2camel.testsupport;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -57,17 +55,7 @@ public final class LoopbackBackends implements AutoCloseable {
 
     private void add(String name, String ip) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(ip), port), 64);
-        byte[] body = name.getBytes(StandardCharsets.UTF_8);
-        server.createContext("/", exchange -> {
-            boolean head = "HEAD".equals(exchange.getRequestMethod());
-            exchange.sendResponseHeaders(200, head ? -1 : body.length);
-            if (!head) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-            exchange.close();
-        });
+        server.createContext("/", HttpBackends.answering(name));
         ExecutorService executor = Executors.newFixedThreadPool(4);
         server.setExecutor(executor);
         server.start();
