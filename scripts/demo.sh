@@ -6,8 +6,9 @@
 #   WAIT_TIMEOUT=60 ...           seconds to wait for each step (default 30)
 #
 # Needs Java 17+ and Maven; installs haproxy and curl with apt-get when missing (as root, or
-# through sudo). Uses 127.0.0.1 ports 18080 (HAProxy), 18081-18083 (demo backends) and 18404
-# (HAProxy stats page). Everything else lives in a temp dir /tmp/ep2demo.XXXX.
+# through sudo). Uses 127.0.0.1 ports 18080 (HAProxy), 18081-18083 (demo backends), 18404
+# (HAProxy stats page) and 18778 (controller health/metrics). Everything else lives in a temp
+# dir /tmp/ep2demo.XXXX.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,7 +17,7 @@ cd "$ROOT"
 JAR=target/ep2-camel.jar
 FRONT=http://127.0.0.1:18080/
 BACKEND_PORTS=(18081 18082 18083)
-PORTS=(18080 "${BACKEND_PORTS[@]}" 18404)
+PORTS=(18080 "${BACKEND_PORTS[@]}" 18404 18778)
 WAIT_TIMEOUT="${WAIT_TIMEOUT:-30}"
 KEEP="${KEEP:-0}"
 
@@ -123,6 +124,7 @@ cleanup() {
 keep_message() {
     step "KEEP=1: everything is left running"
     info "HAProxy frontend : $FRONT   (stats page: http://127.0.0.1:18404/stats)"
+    info "controller health: http://127.0.0.1:18778/observe/health   metrics: /observe/metrics"
     info "backend list     : $DIR/backends.txt (edit it; the controller picks it up within a second)"
     info "controller log   : $DIR/ep2.log"
     info "generated config : $DIR/haproxy.cfg"
