@@ -4,6 +4,7 @@ import io.ep2camel.model.BackendSet;
 import io.ep2camel.reload.CommandFailedException;
 import io.ep2camel.reload.ConfigFileWriter;
 import io.ep2camel.reload.HaproxyControl;
+import io.ep2camel.reload.LoadedConfigMarker;
 import io.ep2camel.render.HaproxyConfigRenderer;
 import io.ep2camel.render.TemplateRenderer;
 import org.apache.camel.Exchange;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * update_by_config, as steps the route calls in order: render the template into a candidate
@@ -31,10 +33,13 @@ public class ConfigUpdate {
     private final ConfigFileWriter writer;
     private final HaproxyControl control;
 
+    private final LoadedConfigMarker loaded;
+
     public ConfigUpdate(HaproxyConfigRenderer renderer, ConfigFileWriter writer, HaproxyControl control) {
         this.renderer = renderer;
         this.writer = writer;
         this.control = control;
+        this.loaded = new LoadedConfigMarker(writer.target());
     }
 
     /** Step 1: render and validate; nothing the running HAProxy reads is touched yet. */
@@ -42,7 +47,7 @@ public class ConfigUpdate {
             CommandFailedException {
         String content = renderer.render(exchange.getMessage().getBody(BackendSet.class));
         exchange.setProperty(CONTENT, content);
-        if (writer.holds(content) && control.runsConfigWrittenBefore(writer.target())) {
+        if (writer.holds(content) && control.masterPid().map(pid -> loaded.matches(pid, content)).orElse(false)) {
             // e.g. a controller killed right after its reload: HAProxy already runs exactly this
             LOG.info("HAProxy already runs this config ({}): no reload needed", writer.target());
             exchange.setProperty(UP_TO_DATE, true);
@@ -84,6 +89,20 @@ public class ConfigUpdate {
             writer.restoreBackup();
             throw e;
         }
+        recordLoaded(content);
+    }
+
+    /** After a successful start/reload: which content the (new) master runs, for a restarted controller. */
+    private void recordLoaded(String content) {
+        try {
+            Optional<Long> master = control.masterPid();
+            if (master.isPresent()) {
+                loaded.record(master.get(), content);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot record the loaded config in {}: {} (a restarted controller will reload once)",
+                    loaded.file(), e.getMessage());
+        }
     }
 
     private Path validated(String content) throws IOException, CommandFailedException {
@@ -104,6 +123,7 @@ public class ConfigUpdate {
             writer.install(exchange.getProperty(CANDIDATE, Path.class));
             exchange.setProperty(INSTALLED, true);
             control.reloadOrStart();
+            recordLoaded(content);
         }
         lastWritten = content;
     }

@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -75,24 +74,9 @@ public class HaproxyControl {
         return !runningPids().isEmpty();
     }
 
-    /**
-     * True when the running HAProxy (binary mode: the master in the pid file) started after
-     * {@code config} was last written, so it runs that file. Under systemd this cannot be told:
-     * false, and the caller reloads as EP2 did.
-     */
-    public boolean runsConfigWrittenBefore(Path config) {
-        if (startBy == StartBy.SYSTEMD) {
-            return false;
-        }
-        try {
-            Instant written = Files.getLastModifiedTime(config).toInstant();
-            return runningPids().stream().findFirst().flatMap(ProcessHandle::of)
-                    .flatMap(h -> h.info().startInstant())
-                    .map(started -> !started.isBefore(written))
-                    .orElse(false);
-        } catch (IOException e) {
-            return false;
-        }
+    /** The running master's pid (binary mode, from the pid file); empty under systemd or when none runs. */
+    public Optional<Long> masterPid() {
+        return startBy == StartBy.SYSTEMD ? Optional.empty() : runningPids().stream().findFirst();
     }
 
     /** Pids from the pid file whose processes are alive. */
