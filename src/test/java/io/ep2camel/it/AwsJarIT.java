@@ -1,13 +1,13 @@
 package io.ep2camel.it;
 
 import io.ep2camel.testsupport.AwsQueryDouble;
+import io.ep2camel.testsupport.BuiltJar;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.Http;
 import io.ep2camel.testsupport.LoopbackBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,6 @@ import static org.awaitility.Awaitility.await;
  * (HTTP client, endpoint rules) and the aws route, and the secret stays out of its output.
  */
 class AwsJarIT {
-    private static final Path JAR = Path.of(System.getProperty("ep2.jar", "target/ep2-camel.jar")).toAbsolutePath();
     private static final String SECRET = "jar-Secret/never+printed";
 
     private final LoopbackBackends servers = LoopbackBackends.start(2);
@@ -54,9 +53,7 @@ class AwsJarIT {
         fx.writeConf();
 
         Path out = fx.dir.resolve("controller.out");
-        controller = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "-f", fx.conf.toString())
-                .directory(new File("/")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        controller = BuiltJar.start(out, "-f", fx.conf.toString());
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Http.tryGet(fx.frontendPort).equals("b1"));

@@ -1,5 +1,6 @@
 package io.ep2camel.it;
 
+import io.ep2camel.testsupport.BuiltJar;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.Http;
 import io.ep2camel.testsupport.HttpBackends;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,6 @@ import static org.awaitility.Awaitility.await;
  * component descriptors and type converters, and that exit codes and SIGTERM behave.
  */
 class JarIT {
-    private static final Path JAR = Path.of(System.getProperty("ep2.jar", "target/ep2-camel.jar")).toAbsolutePath();
 
     private Ep2Fixture fx;
     private HttpBackends servers;
@@ -46,12 +45,7 @@ class JarIT {
     }
 
     private Process launch(String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
-        cmd.addAll(List.of(args));
-        // from an unrelated working directory: routes must come from the jar, paths from ep2.conf
-        return new ProcessBuilder(cmd).directory(new File("/")).redirectErrorStream(true)
-                .redirectOutput(fx.dir.resolve("controller.out").toFile()).start();
+        return BuiltJar.start(fx.dir.resolve("controller.out"), args);
     }
 
     private String output() throws Exception {
@@ -60,7 +54,7 @@ class JarIT {
 
     @Test
     void runsFromTheJarFollowsTheFileAndStopsCleanlyOnSigterm() throws Exception {
-        assertThat(JAR).exists();
+        assertThat(BuiltJar.JAR).exists();
         fx.backends(List.of(servers.port(0)));
         controller = launch("-f", fx.conf.toString());
 
@@ -97,8 +91,7 @@ class JarIT {
         controller = launch("-f", fx.conf.toString());
         await().atMost(Duration.ofSeconds(30)).until(() -> Http.tryGet(fx.frontendPort).equals("b1"));
 
-        Process second = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "-f", fx.conf.toString()).redirectErrorStream(true).start();
+        Process second = BuiltJar.command("-f", fx.conf.toString()).start();
         String out = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(second.exitValue()).isEqualTo(1);

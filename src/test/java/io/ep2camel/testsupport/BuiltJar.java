@@ -1,0 +1,32 @@
+package io.ep2camel.testsupport;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The built jar, run as an operator runs it: {@code java -jar ep2-camel.jar ARGS} from an
+ * unrelated working directory, so routes must come from the jar and paths from ep2.conf.
+ * Failsafe passes the jar's path in {@code ep2.jar}.
+ */
+public final class BuiltJar {
+    public static final Path JAR = Path.of(System.getProperty("ep2.jar", "target/ep2-camel.jar")).toAbsolutePath();
+
+    private BuiltJar() {
+    }
+
+    /** The command line, for callers that read the output themselves. */
+    public static ProcessBuilder command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(new File("/")).redirectErrorStream(true);
+    }
+
+    /** Starts the jar with stdout and stderr going to {@code output}. */
+    public static Process start(Path output, String... args) throws IOException {
+        return command(args).redirectOutput(output.toFile()).start();
+    }
+}
