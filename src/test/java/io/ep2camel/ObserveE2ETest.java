@@ -71,9 +71,9 @@ class ObserveE2ETest {
     void poolStateIsReadableOverJmx() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName pool = PoolStatus.objectName("be_app");
-        @SuppressWarnings("unchecked")
-        List<String> backends = List.of((String[]) server.getAttribute(pool, "Backends"));
-        assertThat(backends).containsExactly("127.0.0.1:" + servers.port(0));
+        // HAProxy may answer a moment before the controller has recorded the apply
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat((String[]) server.getAttribute(pool, "Backends")).containsExactly("127.0.0.1:" + servers.port(0)));
         assertThat(server.getAttribute(pool, "OrchestratorReachable")).isEqualTo(true);
         assertThat(server.getAttribute(pool, "UpdateType")).isEqualTo("update_by_config");
         assertThat(server.queryNames(new ObjectName("org.apache.camel:context=ep2-camel,type=routes,name=\"ep2-poll\""), null))
