@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh runtime [N ...] | startup | consul [--runs N] [--poll-seconds S] [--only watch|poll]
+# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | startup | consul [--runs N] [--poll-seconds S] [--only watch|poll]
+#   all       the whole suite (~15 min on 2 cores): convergence p50/p95/max for file and consul watch x
+#             update_by_config and update_by_runtime, failed requests during 100 scale events under load
+#             (both update types), runtime apply cost for 10/100/1000/5000 servers, the jar's start-up,
+#             RSS and CPU idle and under churn; writes target/bench/results.md (with the targets) and
+#             target/bench/results.png
 #   runtime   apply cost of N server changes over the stats socket: batched vs one connection per command
 #   startup   the built jar: start-up to the first haproxy.cfg, and resident memory 5 s later (idle),
 #             with the JVM flags of etc/ep2.service; 3 runs on the local demo config (etc/)
@@ -41,8 +46,12 @@ if ! { mvn -q -B test-compile && mvn -q -B dependency:build-classpath -Dmdep.inc
 fi
 cp="target/test-classes:target/classes:$(cat "$cp_file")"
 what=${1:-runtime}; shift || true
+if [ "$what" = all ]; then
+  mvn -q -B package -DskipTests >"$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
+fi
 case "$what" in
+  all) java -cp "$cp" -Dep2.log_level=WARN -Djava.awt.headless=true io.ep2camel.bench.BenchmarkSuite "$@" ;;
   runtime) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.RuntimeApplyBenchmark "$@" ;;
   consul) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ConvergenceBenchmark "$@" ;;
-  *) echo "unknown benchmark '$what' (known: runtime, consul, startup)" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$what' (known: all, runtime, consul, startup)" >&2; exit 2 ;;
 esac

@@ -25,7 +25,13 @@ import io.ep2camel.observe.LastApplyHealthCheck;
 import io.ep2camel.observe.OrchestratorHealthCheck;
 import io.ep2camel.observe.PoolStatus;
 import io.ep2camel.pipeline.AddressResolver;
-import io.ep2camel.pipeline.PoolStages;
+import io.ep2camel.config.PoolSpec;
+import io.ep2camel.pipeline.ApplyWindow;
+import io.ep2camel.pipeline.PendingChanges;
+import io.ep2camel.pipeline.Pool;
+import io.ep2camel.pipeline.Pools;
+import io.ep2camel.pipeline.Round;
+import io.ep2camel.runtime.PoolSlots;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.ep2camel.config.UpdateType;
@@ -43,6 +49,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,12 +70,10 @@ public final class Ep2Application {
     private final Main main = new Main();
     private final Ep2Config cfg;
     private final Mode mode;
-    private final BackendSetReader reader;
+    private final Pools pools;
     private final HaproxyConfigRenderer renderer;
     private final RuntimeUpdate runtimeUpdate;
-    private final FetchHealth fetchHealth = new FetchHealth();
-    private final AppliedBackends applied = new AppliedBackends();
-    private final PoolStatus poolStatus;
+    private final List<PoolStatus> poolStatus = new ArrayList<>();
 
     public Ep2Application(Ep2Config cfg, RouteLocator routes) {
         this(cfg, routes, Mode.RUN);
@@ -80,7 +85,8 @@ public final class Ep2Application {
         // a dry run writes nothing, not even a log line to log_file
         Logging.logTo(mode == Mode.DRY_RUN ? Path.of("/dev/null") : cfg.logFile());
         main.configure().withName("ep2-camel");
-        main.configure().withRoutesIncludePattern(routes.location(cfg.orchestrator()));
+        main.configure().withRoutesIncludePattern(String.join(",",
+                cfg.orchestrators().stream().map(routes::location).toList()));
         main.setInitialProperties(cfg.toCamelProperties());
 
         ExecCommandRunner runner = new ExecCommandRunner(main::getCamelContext, COMMAND_TIMEOUT);
@@ -88,52 +94,69 @@ public final class Ep2Application {
                 new HaproxyCommands(cfg.haproxyBinary(), System.getProperty(SYSTEMCTL_PROPERTY, "systemctl")),
                 cfg.startBy(), cfg.haproxyConfigFile(), cfg.pidFile(),
                 cfg.socketFiles().stream().findFirst(), cfg.serviceName().orElse(null));
-        renderer = new HaproxyConfigRenderer(new TemplateRenderer(cfg.templateFile()),
-                new ServerLineFormat(cfg.backendMaxconn(), cfg.checkInterval()), cfg.backendName());
+        renderer = new HaproxyConfigRenderer(new TemplateRenderer(cfg.templateFile()));
         ConfigUpdate configUpdate = new ConfigUpdate(renderer, new ConfigFileWriter(cfg.haproxyConfigFile()), control);
-        runtimeUpdate = new RuntimeUpdate(
-                new SlotPlanner(cfg.backendName(), renderer.format(), cfg.nodeSlots().orElse(0), cfg.drainTimeout()),
-                renderer, configUpdate, control, applied, socketUri(cfg), cfg.backendName(), main::getCamelContext);
+        runtimeUpdate = new RuntimeUpdate(renderer, configUpdate, control, socketUri(cfg), main::getCamelContext);
 
-        main.bind("fetchHealth", fetchHealth);
         main.bind("backendLines", new BackendLines());
         // orchestrator aws: [AWS] settings only, secret included; routes/aws.camel.yaml builds (and
         // closes) the SDK clients from it, so no client exists for any other orchestrator
         main.bind("awsClients", AwsClients.from(cfg));
-        main.bind("appliedBackends", applied);
         // orchestrator consul: [CONSUL] agent settings, ACL token included; routes/consul.camel.yaml
         // builds its client from it. Also an event notifier: cancels blocking queries when Camel stops
         main.bind("consulAgent", ConsulAgent.from(cfg));
 
-        // operators: the registry camel-micrometer-prometheus serves, our health checks, the pool MBean
+        // operators: the registry camel-micrometer-prometheus serves, our health checks, the pool MBeans
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind("metricsRegistry", meters);
-        Ep2Metrics metrics = new Ep2Metrics(meters, cfg.backendName());
-        reader = new BackendSetReader(cfg.backendPort().orElse(0));
-        metrics.bind(applied, fetchHealth, reader, runtimeUpdate::layout);
-        poolStatus = new PoolStatus(cfg.backendName(), cfg.updateType().configValue(), cfg.orchestrator(), applied,
-                fetchHealth, runtimeUpdate::layout);
-        List<HealthCheck> checks = List.of(new OrchestratorHealthCheck(fetchHealth, cfg.orchestrator()),
-                new HaproxyHealthCheck(cfg.socketFiles(), control), new LastApplyHealthCheck(applied));
+        List<HealthCheck> checks = new ArrayList<>(List.of(new HaproxyHealthCheck(cfg.socketFiles(), control)));
+        List<Pool> all = new ArrayList<>();
+        for (PoolSpec spec : cfg.pools()) {
+            Pool pool = pool(spec, cfg, meters);
+            all.add(pool);
+            // per-pool beans the orchestrator routes refer to as fetchHealth{{suffix}}, appliedBackends{{suffix}}
+            main.bind("fetchHealth" + spec.suffix(), pool.fetchHealth());
+            main.bind("appliedBackends" + spec.suffix(), pool.applied());
+            poolStatus.add(new PoolStatus(pool.backend(), cfg.updateType().configValue(), spec.orchestrator(),
+                    pool.applied(), pool.fetchHealth(), pool.slots()::layout));
+            checks.add(new OrchestratorHealthCheck(pool.fetchHealth(), spec.orchestrator(), spec.suffix()));
+            checks.add(new LastApplyHealthCheck(pool.applied(), spec.suffix()));
+        }
+        pools = new Pools(all);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport m) {
                 HealthCheckRegistry registry = HealthCheckRegistry.get(m.getCamelContext());
                 checks.forEach(registry::register);
+                new OrchestratorRoutes(m.getCamelContext()).instantiate(cfg.pools());
             }
         });
         if (mode == Mode.DRY_RUN) {
-            // nothing starts by itself: only the orchestrator's fetch route is started, by hand
+            // nothing starts by itself: only the orchestrators' fetch routes are started, by hand
             main.configure().withAutoStartup(false);
             main.addInitialProperty("camel.main.jmxEnabled", "false");
         } else {
             observeProperties(cfg).forEach(main::addInitialProperty);
         }
 
-        main.configure().addRoutesBuilder(new PipelineRoutes(new PoolStages(cfg.orchestrator(), cfg.updateType(),
-                reader, applied,
-                new EmptyAnswerGuard(cfg.emptyConfirmations()), fetchHealth, configUpdate, runtimeUpdate, control,
-                metrics)));
+        ApplyWindow window = new ApplyWindow(cfg.debounceMin(), cfg.debounceMax(), cfg.reloadMinInterval());
+        boolean reloads = cfg.updateType() == UpdateType.UPDATE_BY_CONFIG;
+        main.configure().addRoutesBuilder(new PipelineRoutes(pools,
+                new PendingChanges(pools, window, reloads, java.time.Clock.systemUTC()), cfg.updateType(),
+                configUpdate, runtimeUpdate, control));
+    }
+
+    /** One pool's stages and state; its metrics carry its backend name. */
+    private static Pool pool(PoolSpec spec, Ep2Config cfg, PrometheusMeterRegistry meters) {
+        ServerLineFormat format = new ServerLineFormat(spec.backendMaxconn(), spec.checkInterval());
+        AppliedBackends applied = new AppliedBackends();
+        FetchHealth fetchHealth = new FetchHealth();
+        BackendSetReader reader = new BackendSetReader(spec.backendPort().orElse(0));
+        PoolSlots slots = new PoolSlots(new SlotPlanner(spec.backendName(), format, spec.nodeSlots(), cfg.drainTimeout()));
+        Ep2Metrics metrics = new Ep2Metrics(meters, spec.backendName());
+        metrics.bind(applied, fetchHealth, reader, slots::layout);
+        return new Pool(spec, reader, applied, new EmptyAnswerGuard(spec.emptyConfirmations()), fetchHealth, format,
+                slots, metrics);
     }
 
     /**
@@ -171,33 +194,44 @@ public final class Ep2Application {
 
     /** Starts Camel and returns; the pipeline runs on its own threads. */
     public void start() throws Exception {
-        poolStatus.register();
+        registerPoolStatus();
         main.start();
+    }
+
+    private void registerPoolStatus() throws javax.management.JMException {
+        for (PoolStatus status : poolStatus) {
+            status.register();
+        }
+    }
+
+    private void unregisterPoolStatus() {
+        poolStatus.forEach(PoolStatus::unregister);
     }
 
     /** Starts and blocks until the JVM is asked to stop (SIGTERM, Ctrl-C). */
     public void run() throws Exception {
-        poolStatus.register();
+        registerPoolStatus();
         try {
             main.run();
         } finally {
-            poolStatus.unregister();
+            unregisterPoolStatus();
         }
     }
 
     /**
      * ONCE: starts, waits for the first round to apply (or to fail), stops.
-     * @return true when HAProxy was brought to the orchestrator's backends
+     * @return true when HAProxy was brought to the backends of every pool's orchestrator
      */
     public boolean runOnce(Duration timeout) throws Exception {
         start();
         try {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (applied.appliedAt().isEmpty() && fetchHealth.consecutiveFailures() == 0
+            while (!pools.neverApplied().isEmpty()
+                    && pools.all().stream().allMatch(p -> p.fetchHealth().consecutiveFailures() == 0)
                     && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            return applied.appliedAt().isPresent();
+            return pools.neverApplied().isEmpty();
         } finally {
             stop();
         }
@@ -211,24 +245,33 @@ public final class Ep2Application {
         main.start();
         try {
             CamelContext ctx = main.getCamelContext();
-            String fetch = "direct://ep2-fetch-" + cfg.orchestrator();
-            Route route = ctx.getRoutes().stream().filter(r -> r.getEndpoint().getEndpointUri().equals(fetch))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("orchestrator route '"
-                            + cfg.orchestrator() + "' has no " + fetch + " endpoint to fetch from"));
-            ctx.getRouteController().startRoute(route.getRouteId());
-            Object body = ctx.createProducerTemplate().requestBodyAndHeader(fetch, null,
-                    PipelineRoutes.ORCHESTRATOR_HEADER, cfg.orchestrator());
-            BackendSet wanted = new AddressResolver().resolve(reader.read(body, fetch));
-            out.println("# orchestrator " + cfg.orchestrator() + ": " + wanted.size() + " backends " + wanted);
+            Map<Pool, BackendSet> wanted = new LinkedHashMap<>();
+            for (Pool pool : pools.all()) {
+                String fetch = pool.spec().fetchUri();
+                String endpoint = fetch.replace("direct:", "direct://");
+                Route route = ctx.getRoutes().stream().filter(r -> r.getEndpoint().getEndpointUri().equals(endpoint))
+                        .findFirst().orElseThrow(() -> new IllegalStateException("orchestrator route '"
+                                + pool.orchestrator() + "' has no " + fetch + " endpoint to fetch from"));
+                ctx.getRouteController().startRoute(route.getRouteId());
+                Object body = ctx.createProducerTemplate().requestBodyAndHeader(fetch, null,
+                        PipelineRoutes.ORCHESTRATOR_HEADER, pool.orchestrator());
+                BackendSet set = new AddressResolver().resolve(pool.reader().read(body, fetch));
+                out.println("# orchestrator " + pool.orchestrator() + (pools.all().size() > 1 ? " (backend "
+                        + pool.backend() + ")" : "") + ": " + set.size() + " backends " + set);
+                wanted.put(pool, set);
+            }
+            Round round = new Round(wanted, Map.of(), pools.all());
             String config;
             if (cfg.updateType() == UpdateType.UPDATE_BY_CONFIG) {
-                config = renderer.render(wanted);
+                config = renderer.render(round.configLines());
             } else {
-                SlotPlan plan = runtimeUpdate.preview(wanted);
-                out.println(plan.needsReload() ? "# would write the config below and start or reload HAProxy"
-                        : "# would send " + plan.commands().size() + " commands over " + runtimeUpdate.socketUri());
-                plan.commands().forEach(c -> out.println("  " + c));
-                config = runtimeUpdate.render(plan);
+                Map<Pool, SlotPlan> plans = runtimeUpdate.preview(round);
+                List<String> commands = plans.values().stream().flatMap(p -> p.commands().stream()).toList();
+                out.println(plans.values().stream().anyMatch(SlotPlan::needsReload)
+                        ? "# would write the config below and start or reload HAProxy"
+                        : "# would send " + commands.size() + " commands over " + runtimeUpdate.socketUri());
+                commands.forEach(c -> out.println("  " + c));
+                config = runtimeUpdate.render(round, plans);
             }
             boolean same = Files.isRegularFile(cfg.haproxyConfigFile())
                     && Files.readString(cfg.haproxyConfigFile()).equals(config);
@@ -243,14 +286,15 @@ public final class Ep2Application {
 
     public void stop() throws Exception {
         main.stop();
-        poolStatus.unregister();
+        unregisterPoolStatus();
     }
 
     public CamelContext context() {
         return main.getCamelContext();
     }
 
+    /** EP2's own pool's applied state. */
     public AppliedBackends applied() {
-        return applied;
+        return pools.first().applied();
     }
 }

@@ -118,7 +118,7 @@ class ConsulOrchestratorE2ETest {
         long t0 = System.nanoTime();
         fx.stopController();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
-        assertThat(fx.log()).doesNotContain("consul watch failed");
+        assertThat(fx.log()).doesNotContain("consul watch of web failed");
     }
 
     @Test
@@ -197,7 +197,7 @@ class ConsulOrchestratorE2ETest {
         consul.deregister("web-1").up();                  // back, and it changed meanwhile
         fx.awaitServed("b2");
         assertThat(fetchHealth().reachable()).isTrue();
-        assertThat(fx.log()).contains("consul watch failed, backends kept as they are");
+        assertThat(fx.log()).contains("consul watch of web failed, backends of be_app kept as they are");
     }
 
     @Test

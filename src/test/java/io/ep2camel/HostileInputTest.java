@@ -81,7 +81,8 @@ class HostileInputTest {
 
         // the config: one server line per backend, accepted by the real haproxy -c
         ServerLineFormat format = new ServerLineFormat(Optional.of(100), Optional.of("2s"));
-        String config = new HaproxyConfigRenderer(new TemplateRenderer(fx.template), format, "be_app").render(set);
+        String config = new HaproxyConfigRenderer(new TemplateRenderer(fx.template))
+                .render(java.util.List.of(io.ep2camel.render.PoolLines.of("be_app", format, set)));
         assertThat(config.lines().filter(l -> l.strip().startsWith("server ")).count()).isEqualTo(set.size());
         Path candidate = fx.dir.resolve("hostile.cfg");
         Files.writeString(candidate, config);

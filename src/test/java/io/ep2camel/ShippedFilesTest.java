@@ -5,6 +5,7 @@ import io.ep2camel.config.Ep2ConfigLoader;
 import io.ep2camel.model.Backend;
 import io.ep2camel.model.BackendSet;
 import io.ep2camel.render.HaproxyConfigRenderer;
+import io.ep2camel.render.PoolLines;
 import io.ep2camel.render.ServerLineFormat;
 import io.ep2camel.render.TemplateRenderer;
 import io.ep2camel.testsupport.HaproxyProcess;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -28,9 +30,9 @@ class ShippedFilesTest {
         assertThat(cfg.orchestrator()).isEqualTo("file");
         assertThat(cfg.templateFile()).isEqualTo(Path.of("etc/haproxy.cfg.template").toAbsolutePath().normalize());
 
-        String config = new HaproxyConfigRenderer(new TemplateRenderer(cfg.templateFile()),
-                new ServerLineFormat(cfg.backendMaxconn(), cfg.checkInterval()), cfg.backendName())
-                .render(BackendSet.of(new Backend("127.0.0.1", 18081)));
+        String config = new HaproxyConfigRenderer(new TemplateRenderer(cfg.templateFile())).render(List.of(
+                PoolLines.of(cfg.backendName(), new ServerLineFormat(cfg.backendMaxconn(), cfg.checkInterval()),
+                        BackendSet.of(new Backend("127.0.0.1", 18081)))));
         Path dir = TestDirs.shortTemp();
         try {
             Path file = dir.resolve("haproxy.cfg");

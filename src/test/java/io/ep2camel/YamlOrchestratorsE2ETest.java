@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Orchestrators written only in YAML: the shipped http-json route, and one dropped into a routes directory. */
@@ -124,6 +125,27 @@ class YamlOrchestratorsE2ETest {
         fx.startController(Optional.of(routesDir));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> fx.log().contains("orchestrator route 'direct:ep2-fetch-broken' handed over a java.lang.String"));
+        assertThat(fx.haproxyCfg).doesNotExist();
+    }
+
+    @Test
+    void aPlainRouteServesTheHaproxyPoolOnlyAndAPoolOfItIsRefusedByName() throws Exception {
+        Path routesDir = Files.createDirectories(fx.dir.resolve("routes"));
+        Files.writeString(routesDir.resolve("static.camel.yaml"), """
+                - route:
+                    id: ep2-fetch-static
+                    from:
+                      uri: direct:ep2-fetch-static
+                      steps:
+                        - setBody:
+                            constant: "[]"
+                """);
+        fx.write(fx.template, fx.templateText("    {{nodes}}") + "\nbackend api\n    {{ pools.api.nodes }}\n");
+        fx.section("pool:api").put("orchestrator", "static");
+        fx.writeConf();
+        assertThatThrownBy(() -> fx.startController(Optional.of(routesDir)))
+                .hasStackTraceContaining("[pool:api]: routes/static.camel.yaml has plain routes only")
+                .hasStackTraceContaining("write them as routeTemplate");
         assertThat(fx.haproxyCfg).doesNotExist();
     }
 }

@@ -18,11 +18,24 @@ public final class Ep2Config {
     private final Path source;
     private final Map<ConfigKey, String> values;
     private final Map<String, Map<String, String>> routeSections;
+    private final List<PoolSpec> pools;
 
-    Ep2Config(Path source, Map<ConfigKey, String> values, Map<String, Map<String, String>> routeSections) {
+    Ep2Config(Path source, Map<ConfigKey, String> values, Map<String, Map<String, String>> routeSections,
+              List<PoolSpec> pools) {
         this.source = source;
         this.values = new EnumMap<>(values);
         this.routeSections = Map.copyOf(routeSections);
+        this.pools = List.copyOf(pools);
+    }
+
+    /** EP2's own pool first, then one per [pool:NAME] section, in file order. */
+    public List<PoolSpec> pools() {
+        return pools;
+    }
+
+    /** The orchestrators the pools use, each once: their route files are the ones loaded. */
+    public List<String> orchestrators() {
+        return pools.stream().map(PoolSpec::orchestrator).distinct().toList();
     }
 
     public Path source() {
@@ -95,9 +108,6 @@ public final class Ep2Config {
         return Integer.parseInt(require(ConfigKey.OBSERVE_PORT));
     }
 
-    public int emptyConfirmations() {
-        return Integer.parseInt(require(ConfigKey.EMPTY_CONFIRMATIONS));
-    }
 
     public Optional<Integer> nodeSlots() {
         return get(ConfigKey.NODE_SLOTS).map(Integer::valueOf);
@@ -127,22 +137,28 @@ public final class Ep2Config {
         return seconds(ConfigKey.DRAIN_TIMEOUT);
     }
 
+    /** Debounce and reload rate limit (README, "Debounce and reload rate limit"). */
+    public Duration debounceMin() {
+        return seconds(ConfigKey.DEBOUNCE_MIN);
+    }
+
+    public Duration debounceMax() {
+        return get(ConfigKey.DEBOUNCE_MAX).isPresent() ? seconds(ConfigKey.DEBOUNCE_MAX) : debounceMin().multipliedBy(4);
+    }
+
+    public Duration reloadMinInterval() {
+        return seconds(ConfigKey.RELOAD_MIN_INTERVAL);
+    }
+
     private Duration seconds(ConfigKey key) {
         return Duration.ofMillis(Math.round(Double.parseDouble(require(key)) * 1000));
     }
 
-    /**
-     * True when the orchestrator pushes its answers itself instead of being polled: consul with
-     * watch = True (blocking queries). The pipeline's poll timer is then not started.
-     */
-    public boolean watches() {
-        return orchestrator().equals("consul") && Boolean.parseBoolean(require(ConfigKey.CONSUL_WATCH));
-    }
 
     /**
      * The config as Camel properties: {@code ep2.<section>.<key>} for every set key, plus
-     * {@code ep2.poll_period_ms} for timers and {@code ep2.poll.enabled} (false for a watching
-     * orchestrator, see {@link #watches()}). Secrets are left out: routes that need them get
+     * {@code ep2.poll_period_ms} for timers and {@code ep2.poll.enabled} (false when every pool's
+     * orchestrator watches, see {@link PoolSpec#watches()}). Secrets are left out: routes that need them get
      * them from {@link #get(ConfigKey)} through a bean, so they never show up in property dumps.
      */
     public Properties toCamelProperties() {
@@ -154,7 +170,7 @@ public final class Ep2Config {
         });
         routeSections.forEach((section, keys) -> keys.forEach((k, v) -> p.setProperty("ep2." + section + "." + k, v)));
         p.setProperty("ep2.poll_period_ms", Long.toString(sleepBeforeNextRun().toMillis()));
-        p.setProperty("ep2.poll.enabled", Boolean.toString(!watches()));
+        p.setProperty("ep2.poll.enabled", Boolean.toString(pools.stream().anyMatch(pool -> !pool.watches())));
         return p;
     }
 }

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,21 @@ public final class Ep2ConfigLoader {
     private static final Pattern FTL_NODES = Pattern.compile("\\$\\{\\s*nodes\\s*}");
     private static final Pattern CONSUL_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final Pattern AWS_REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
+
+    private static final String POOL_PREFIX = "pool:";
+    private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+    /** [haproxy] keys a pool may set for itself: what its servers look like. */
+    private static final Set<ConfigKey> POOL_KEYS = Set.of(ConfigKey.BACKEND_NAME, ConfigKey.ORCHESTRATOR,
+            ConfigKey.BACKEND_PORT, ConfigKey.BACKEND_MAXCONN, ConfigKey.CHECK_INTERVAL, ConfigKey.NODE_SLOTS,
+            ConfigKey.EMPTY_CONFIRMATIONS);
+    /** Orchestrator keys a pool may set for itself: what to watch; connections and credentials are shared. */
+    private static final Set<ConfigKey> POOL_ROUTE_KEYS = Set.of(ConfigKey.ASG_NAME, ConfigKey.USE_PUBLIC_IP,
+            ConfigKey.CONSUL_SERVICE_NAME, ConfigKey.ONLY_PASSING, ConfigKey.TAGS, ConfigKey.CONSUL_DATACENTER,
+            ConfigKey.CONSUL_WATCH, ConfigKey.CONSUL_WAIT, ConfigKey.FILE_PATH);
+    private static final Map<String, String> BUILT_IN_SECTIONS = Map.of("aws", "AWS", "consul", "CONSUL", "file", "FILE");
+    /** The key that says what a built-in orchestrator watches: given in each pool, never inherited. */
+    private static final Map<String, ConfigKey> IDENTITY_KEYS = Map.of("aws", ConfigKey.ASG_NAME,
+            "consul", ConfigKey.CONSUL_SERVICE_NAME, "file", ConfigKey.FILE_PATH);
 
     private final Set<String> orchestrators;
 
@@ -43,6 +59,7 @@ public final class Ep2ConfigLoader {
 
         java.util.Set<String> seen = new java.util.HashSet<>();
         Map<String, Map<String, String>> routeSections = new java.util.TreeMap<>();
+        Map<String, SubnodeConfiguration> poolSections = new java.util.LinkedHashMap<>();
         if (!ini.getSection(null).isEmpty()) {
             throw new ConfigException(name, null, ini.getSection(null).getKeys().next(),
                     "key outside any section; EP2 keys go under [haproxy]");
@@ -52,6 +69,10 @@ public final class Ep2ConfigLoader {
                 continue;
             }
             SubnodeConfiguration sub = ini.getSection(section);
+            if (section.regionMatches(true, 0, POOL_PREFIX, 0, POOL_PREFIX.length())) {
+                poolSections.put(section, sub);
+                continue;
+            }
             if (ConfigKey.sections().stream().noneMatch(section::equalsIgnoreCase)) {
                 routeSections.put(section.toLowerCase(Locale.ROOT), routeSection(name, section, sub));
                 continue;
@@ -81,7 +102,127 @@ public final class Ep2ConfigLoader {
             k.defaultValue().ifPresent(d -> values.putIfAbsent(k, resolve(k, k.type().check(d), abs.getParent())));
         }
         checkModes(name, values);
-        return new Ep2Config(abs, values, routeSections);
+        List<PoolSpec> pools = new java.util.ArrayList<>();
+        pools.add(new PoolSpec("haproxy", true, values, routeSections.getOrDefault(values.get(ConfigKey.ORCHESTRATOR), Map.of())));
+        for (Map.Entry<String, SubnodeConfiguration> pool : poolSections.entrySet()) {
+            PoolSpec spec = pool(name, abs.getParent(), pool.getKey(), pool.getValue(), values, routeSections);
+            if (pools.stream().anyMatch(p -> p.backendName().equals(spec.backendName()))) {
+                throw new ConfigException(name, pool.getKey(), "backend_name",
+                        "backend '" + spec.backendName() + "' is already fed by another pool");
+            }
+            checkTemplateMentions(name, pool.getKey(), Path.of(values.get(ConfigKey.TEMPLATE_FILE)), spec.backendName());
+            pools.add(spec);
+        }
+        return new Ep2Config(abs, values, routeSections, pools);
+    }
+
+    /**
+     * One {@code [pool:NAME]} section: another backend of the same HAProxy, fed by its own
+     * orchestrator. Its keys are laid over the shared ones: the server-line keys of [haproxy],
+     * and the keys of its orchestrator's section that say what to watch (service_name,
+     * asg_name, path, ...). The orchestrator's own "what" key must be given here, never inherited,
+     * so two pools cannot silently watch the same thing; connection settings stay shared.
+     */
+    private PoolSpec pool(String name, Path base, String section, SubnodeConfiguration sub,
+                          Map<ConfigKey, String> shared, Map<String, Map<String, String>> routeSections)
+            throws ConfigException {
+        String poolName = section.substring(POOL_PREFIX.length()).trim();
+        if (!POOL_NAME.matcher(poolName).matches()) {
+            throw new ConfigException(name, section, null, "pool name must be letters, digits, '_', '.', '-'");
+        }
+        Map<String, String> raw = new java.util.LinkedHashMap<>();
+        for (Iterator<String> it = sub.getKeys(); it.hasNext(); ) {
+            String rawKey = it.next();
+            String key = rawKey.toLowerCase(Locale.ROOT);
+            List<Object> given = sub.getList(rawKey);
+            if (given.size() > 1 || raw.containsKey(key)) {
+                throw new ConfigException(name, section, key, "given more than once");
+            }
+            raw.put(key, given.isEmpty() || given.get(0) == null ? "" : given.get(0).toString().trim());
+        }
+        String orchestrator = raw.getOrDefault("orchestrator", "");
+        if (orchestrator.isEmpty()) {
+            throw new ConfigException(name, section, "orchestrator", "required in every pool");
+        }
+        if (!orchestrators.contains(orchestrator)) {
+            throw new ConfigException(name, section, "orchestrator", "unknown orchestrator '" + orchestrator
+                    + "'; available: " + orchestrators.stream().sorted().toList());
+        }
+        String orchestratorSection = BUILT_IN_SECTIONS.get(orchestrator);
+        Map<ConfigKey, String> v = new EnumMap<>(shared);
+        IDENTITY_KEYS.values().forEach(v::remove);
+        v.put(ConfigKey.BACKEND_NAME, poolName);
+        Map<String, String> routeKeys = new java.util.TreeMap<>(routeSections.getOrDefault(orchestrator, Map.of()));
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            String key = e.getKey();
+            Optional<ConfigKey> own = ConfigKey.find("haproxy", key).filter(POOL_KEYS::contains)
+                    .or(() -> orchestratorSection == null ? Optional.empty()
+                            : ConfigKey.find(orchestratorSection, key).filter(POOL_ROUTE_KEYS::contains));
+            if (own.isPresent()) {
+                ConfigKey ck = own.get();
+                if (e.getValue().isEmpty()) {
+                    v.remove(ck);
+                    continue;
+                }
+                try {
+                    v.put(ck, resolve(ck, ck.type().check(e.getValue()), base));
+                } catch (IllegalArgumentException ex) {
+                    throw new ConfigException(name, section, key, ex.getMessage());
+                }
+            } else if (orchestratorSection == null && key.matches("[a-z0-9_]+")) {
+                try {
+                    routeKeys.put(key, KeyType.TEXT.check(e.getValue())); // a custom route's own key
+                } catch (IllegalArgumentException ex) {
+                    throw new ConfigException(name, section, key, ex.getMessage());
+                }
+            } else {
+                List<String> sharedIn = ConfigKey.sections().stream()
+                        .filter(s -> ConfigKey.find(s, key).isPresent()).map(s -> "[" + s + "]").toList();
+                throw new ConfigException(name, section, key, sharedIn.isEmpty()
+                        ? "unknown key for a pool of orchestrator " + orchestrator
+                        : "shared by all pools; set it in " + String.join(" or ", sharedIn));
+            }
+        }
+        String backend = v.get(ConfigKey.BACKEND_NAME);
+        if (!POOL_NAME.matcher(backend).matches()) {
+            throw new ConfigException(name, section, "backend_name",
+                    "must be letters, digits, '_', '.', '-' in a pool: '" + backend + "'");
+        }
+        ConfigKey identity = IDENTITY_KEYS.get(orchestrator);
+        if (identity != null && !v.containsKey(identity)) {
+            throw new ConfigException(name, section, identity.key(), "required in a pool of orchestrator " + orchestrator);
+        }
+        if (orchestrator.equals("aws")) {
+            if (!v.containsKey(ConfigKey.BACKEND_PORT)) {
+                throw new ConfigException(name, section, "backend_port", "required for orchestrator = aws");
+            }
+        }
+        try {
+            checkConsul(name, v);
+        } catch (ConfigException e) {
+            throw new ConfigException(name, section, null, e.getMessage().substring(name.length() + 2).replaceFirst("^\\[CONSUL] ", ""));
+        }
+        return new PoolSpec(section, false, v, routeKeys);
+    }
+
+    /** A second pool's servers must have a place in the template, or they would silently go nowhere. */
+    private static void checkTemplateMentions(String name, String section, Path template, String backend)
+            throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(template);
+        } catch (IOException e) {
+            return; // reported by checkTemplate already
+        }
+        String q = Pattern.quote(backend);
+        boolean ftl = template.toString().endsWith(".ftl");
+        Pattern mention = Pattern.compile(ftl ? "pools\\s*(\\." + q + "\\b|\\[\\s*\"" + q + "\"\\s*])"
+                : "pools\\s*(\\.\\s*" + q + "\\b|\\[\\s*['\"]" + q + "['\"]\\s*])");
+        if (!mention.matcher(text).find()) {
+            throw new ConfigException(name, section, "backend_name", "template " + template + " does not place pool '"
+                    + backend + "': add " + (ftl ? "${pools[\"" + backend + "\"].nodes}" : "{{ pools['" + backend + "'].nodes }}")
+                    + " to its backend section");
+        }
     }
 
     /**
@@ -188,6 +329,11 @@ public final class Ep2ConfigLoader {
         checkConsul(name, v);
         checkTemplate(name, Path.of(v.get(ConfigKey.TEMPLATE_FILE)));
         checkWritableParent(name, ConfigKey.LOG_FILE, Path.of(v.get(ConfigKey.LOG_FILE)));
+        String max = v.get(ConfigKey.DEBOUNCE_MAX);
+        if (max != null && Double.parseDouble(max) < Double.parseDouble(v.get(ConfigKey.DEBOUNCE_MIN))) {
+            throw error(name, ConfigKey.DEBOUNCE_MAX, "must not be less than debounce_min ("
+                    + v.get(ConfigKey.DEBOUNCE_MIN) + "), not " + max);
+        }
     }
 
     /**

@@ -65,6 +65,22 @@ enum KeyType {
             return v;
         }
     },
+    /** seconds, fractions allowed, 0 meaning "none" (debounce, rate limit) */
+    SECONDS_OR_ZERO {
+        @Override
+        String check(String v) {
+            double d;
+            try {
+                d = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a number: '" + v + "'");
+            }
+            if (!(d >= 0) || Double.isInfinite(d) || d > 3600) {
+                throw new IllegalArgumentException("must be a number of seconds from 0 to 3600: '" + v + "'");
+            }
+            return v;
+        }
+    },
     /** an HAProxy time: a number of milliseconds, or with a unit (us, ms, s, m, h, d) */
     HAPROXY_TIME {
         private final Pattern time = Pattern.compile("[0-9]+(us|ms|s|m|h|d)?");

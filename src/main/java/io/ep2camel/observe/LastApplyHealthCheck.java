@@ -15,8 +15,9 @@ import java.util.Map;
 public class LastApplyHealthCheck extends AbstractHealthCheck {
     private final AppliedBackends applied;
 
-    public LastApplyHealthCheck(AppliedBackends applied) {
-        super("ep2", "ep2-last-apply");
+    /** @param suffix "" for EP2's own pool, "-<backend>" for the others: part of the check's id */
+    public LastApplyHealthCheck(AppliedBackends applied, String suffix) {
+        super("ep2", "ep2-last-apply" + suffix);
         this.applied = applied;
     }
 

@@ -11,8 +11,9 @@ public class OrchestratorHealthCheck extends AbstractHealthCheck {
     private final FetchHealth fetch;
     private final String orchestrator;
 
-    public OrchestratorHealthCheck(FetchHealth fetch, String orchestrator) {
-        super("ep2", "ep2-orchestrator");
+    /** @param suffix "" for EP2's own pool, "-<backend>" for the others: part of the check's id */
+    public OrchestratorHealthCheck(FetchHealth fetch, String orchestrator, String suffix) {
+        super("ep2", "ep2-orchestrator" + suffix);
         this.fetch = fetch;
         this.orchestrator = orchestrator;
     }

@@ -1,6 +1,5 @@
 package io.ep2camel.pipeline;
 
-import io.ep2camel.model.BackendSet;
 import io.ep2camel.reload.CommandFailedException;
 import io.ep2camel.reload.ConfigFileWriter;
 import io.ep2camel.reload.HaproxyControl;
@@ -45,7 +44,7 @@ public class ConfigUpdate {
     /** Step 1: render and validate; nothing the running HAProxy reads is touched yet. */
     public void renderAndValidate(Exchange exchange) throws TemplateRenderer.RenderException, IOException,
             CommandFailedException {
-        String content = renderer.render(exchange.getMessage().getBody(BackendSet.class));
+        String content = renderer.render(exchange.getMessage().getBody(Round.class).configLines());
         exchange.setProperty(CONTENT, content);
         if (writer.holds(content) && control.masterPid().map(pid -> loaded.matches(pid, content)).orElse(false)) {
             // e.g. a controller killed right after its reload: HAProxy already runs exactly this

@@ -4,6 +4,7 @@ import io.ep2camel.config.UpdateType;
 import io.ep2camel.model.BackendSet;
 import io.ep2camel.observe.Ep2Metrics;
 import io.ep2camel.runtime.RuntimeUpdate;
+import io.ep2camel.reload.HaproxyControl;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Message;
@@ -13,55 +14,94 @@ import java.time.Duration;
 
 /**
  * The core pipeline. Orchestrator routes (routes/*.camel.yaml) either answer
- * {@code direct:ep2-fetch-<orchestrator>}, called here every sleep_before_next_run, or push to
- * {@link #ENTRY} themselves (watches). Every answer is diffed against the last applied set;
- * only a change is applied, by config+reload or at runtime.
+ * {@code direct:ep2-fetch-<orchestrator>[-<backend>]}, called here every sleep_before_next_run for
+ * every polled pool, or push to {@link #ENTRY} themselves (watches). Every answer is checked,
+ * diffed against its pool's last applied set and, when it changed, queued; one apply then
+ * covers every queued pool, by config+reload or at runtime.
  */
 public class PipelineRoutes extends RouteBuilder {
     public static final String ENTRY = "direct:ep2-backends";
     public static final String ORCHESTRATOR_HEADER = "Ep2Orchestrator";
+    /** The backend (pool) an answer pushed to {@link #ENTRY} is for; absent: EP2's own pool. */
+    public static final String BACKEND_HEADER = "Ep2Backend";
     /** Optional headers naming the keys of the body's maps, for answers whose fields are named otherwise. */
     public static final String HOST_KEY_HEADER = "Ep2HostKey";
     public static final String PORT_KEY_HEADER = "Ep2PortKey";
     public static final String WEIGHT_KEY_HEADER = "Ep2WeightKey";
     private static final String FETCH_STARTED = "ep2.fetchStarted";
-    private static final String RECEIVED = "ep2.received";
+    private static final String POOL = "ep2Pool";
+    private static final String ROUND = "ep2Round";
+    private static final String FETCH_URI = "ep2FetchUri";
+    static final String ACCEPT = "direct:ep2-accept";
+    /** One apply at a time, whichever source asked; the caller waits until it is done. */
+    static final String APPLY = "seda:ep2-apply?waitForTaskToComplete=Always&timeout=0";
     static final String UPDATE_BY_CONFIG = "direct:ep2-update-by-config";
     static final String UPDATE_BY_RUNTIME = "direct:ep2-update-by-runtime";
 
-    private final PoolStages pool;
+    private final Pools pools;
+    private final PendingChanges pending;
+    private final UpdateType updateType;
+    private final ConfigUpdate configUpdate;
+    private final RuntimeUpdate runtimeUpdate;
+    private final HaproxyControl control;
     private final AddressResolver resolver = new AddressResolver();
 
-    public PipelineRoutes(PoolStages pool) {
-        this.pool = pool;
+    public PipelineRoutes(Pools pools, PendingChanges pending, UpdateType updateType, ConfigUpdate configUpdate,
+                          RuntimeUpdate runtimeUpdate, HaproxyControl control) {
+        this.pools = pools;
+        this.pending = pending;
+        this.updateType = updateType;
+        this.configUpdate = configUpdate;
+        this.runtimeUpdate = runtimeUpdate;
+        this.control = control;
     }
 
     @Override
     public void configure() {
         // poll source: the first tick is the bootstrap, then one round per sleep_before_next_run.
-        // A failing orchestrator is asked again after a capped back-off, not every round.
+        // Every polled pool is fetched, then one apply covers all that changed. A failing
+        // orchestrator is asked again after a capped back-off, not every round.
         // doTry, not onException: the fetch route's own error handler has already dealt with the
         // exception, and only doCatch still sees it in the calling route.
-        // Not started for a watching orchestrator (consul with watch = True): it pushes to ENTRY
-        // itself, and polling it as well would only add calls.
+        // Not started when every pool's orchestrator watches (consul with watch = True): they push
+        // to ENTRY themselves, and polling them as well would only add calls.
         from("timer:ep2-poll?delay=0&period={{ep2.poll_period_ms}}").routeId("ep2-poll")
                 .autoStartup("{{ep2.poll.enabled:true}}")
-                .filter(method(pool.fetchHealth(), "due"))
-                    .setHeader(ORCHESTRATOR_HEADER, constant(pool.orchestrator()))
-                    .setProperty(FETCH_STARTED, method(System.class, "nanoTime"))
+                .split(method(pools, "duePolled"))
+                    .process(this::startFetch)
                     .doTry()
-                        .to("direct:ep2-fetch-" + pool.orchestrator())
-                        .process(e -> pool.metrics().fetched(since(e, FETCH_STARTED)))
-                        .to(ENTRY)
+                        .toD("${exchangeProperty." + FETCH_URI + "}")
+                        .process(e -> pool(e).metrics().fetched(since(e, FETCH_STARTED)))
+                        .to(ACCEPT)
                     .doCatch(Exception.class)
-                        .process(e -> pool.fetchHealth().failure(
-                                e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()))
-                        .log(LoggingLevel.WARN, "fetch failed, backends kept as they are; next try in "
-                                + "${bean:fetchHealth?method=backoffMillis} ms: ${exception.message}")
+                        .process(this::fetchFailed)
+                        .log(LoggingLevel.WARN, "${exchangeProperty.ep2FetchFailure}")
                     .end()
-                .end();
+                .end()
+                .to(APPLY);
 
-        if (pool.updateType() == UpdateType.UPDATE_BY_CONFIG) {
+        // push sources, and the contract: an answer for one pool, applied at once
+        from(ENTRY).routeId("ep2-diff")
+                .to(ACCEPT)
+                .to(APPLY);
+
+        from(ACCEPT).routeId("ep2-accept")
+                .process(this::readBackendSet)
+                .filter(method(this, "admitted"))
+                .filter(method(this, updateType == UpdateType.UPDATE_BY_CONFIG ? "needsApply" : "reconcileDue"))
+                .process(e -> pending.offer(pool(e), e.getMessage().getBody(BackendSet.class), System.nanoTime()));
+
+        // what the apply window held back (debounce, reload rate limit) goes out when it is due
+        from("timer:ep2-apply-due?period=50").routeId("ep2-apply-due")
+                .filter(method(pending, "waiting"))
+                .to(APPLY);
+
+        from(APPLY).routeId("ep2-apply")
+                .process(e -> e.getMessage().setBody(pending.take()))
+                .filter(e -> !e.getMessage().getBody(Round.class).isEmpty())
+                .to(updateType == UpdateType.UPDATE_BY_CONFIG ? UPDATE_BY_CONFIG : UPDATE_BY_RUNTIME);
+
+        if (updateType == UpdateType.UPDATE_BY_CONFIG) {
             configureUpdateByConfig();
         } else {
             configureUpdateByRuntime();
@@ -69,84 +109,116 @@ public class PipelineRoutes extends RouteBuilder {
     }
 
     private void configureUpdateByConfig() {
-        from(ENTRY).routeId("ep2-diff")
-                .process(this::readBackendSet)
-                .filter(method(this, "admitted"))
-                .filter(method(this, "needsApply"))
-                    .log("applying ${exchangeProperty.ep2.diff} -> ${body.size} backends by update_by_config")
-                    .to(UPDATE_BY_CONFIG)
-                .end();
-
         from(UPDATE_BY_CONFIG).routeId("ep2-update-by-config")
                 .onException(Exception.class).handled(true)
-                    .bean(pool.configUpdate(), "rollback")
-                    .process(e -> pool.applied().applyFailed())
-                    .process(e -> pool.metrics().applyFailed(Ep2Metrics.RELOAD))
+                    .bean(configUpdate, "rollback")
+                    .process(e -> round(e).applyFailed())
+                    .process(e -> round(e).changed().forEach(p -> p.metrics().applyFailed(Ep2Metrics.RELOAD)))
                 .end()
-                .bean(pool.configUpdate(), "renderAndValidate")
-                .bean(pool.configUpdate(), "installAndReload")
-                .process(e -> pool.applied().markApplied(e.getMessage().getBody(BackendSet.class)))
-                .process(e -> pool.metrics().applied(Ep2Metrics.RELOAD, since(e, RECEIVED)))
-                .log("applied: HAProxy serves ${body.size} backends");
+                .setProperty(ROUND, body())
+                .log("applying ${body} by update_by_config")
+                .bean(configUpdate, "renderAndValidate")
+                .bean(configUpdate, "installAndReload")
+                .process(e -> round(e).markApplied())
+                .process(e -> applied(e, Ep2Metrics.RELOAD))
+                .log("applied: HAProxy serves the backends of ${exchangeProperty." + ROUND + "}");
     }
 
     private void configureUpdateByRuntime() {
         // reconciles every round against HAProxy's own state (one cheap socket read), so drift is
         // repaired even when the orchestrator's answer did not change
-        from(ENTRY).routeId("ep2-diff")
-                .process(this::readBackendSet)
-                .filter(method(this, "admitted"))
-                .filter(method(pool.applied(), "applyDue"))
-                .to(UPDATE_BY_RUNTIME);
-
         from(UPDATE_BY_RUNTIME).routeId("ep2-update-by-runtime")
                 .onException(Exception.class).handled(true)
-                    .bean(pool.runtimeUpdate(), "failed")
-                    .process(e -> pool.applied().applyFailed())
-                    .process(e -> pool.metrics().applyFailed(Ep2Metrics.RUNTIME))
+                    .bean(runtimeUpdate, "failed")
+                    .process(e -> round(e).applyFailed())
+                    .process(e -> round(e).changed().forEach(p -> p.metrics().applyFailed(Ep2Metrics.RUNTIME)))
                 .end()
-                .bean(pool.runtimeUpdate(), "plan")
+                .setProperty(ROUND, body())
+                .bean(runtimeUpdate, "plan")
                 .filter(simple("${body.size} > 0"))
-                    .to(pool.runtimeUpdate().socketUri())
+                    .to(runtimeUpdate.socketUri())
                 .end()
-                .bean(pool.runtimeUpdate(), "syncConfig")
+                .bean(runtimeUpdate, "syncConfig")
                 .filter(exchangeProperty(RuntimeUpdate.APPLY_KIND).isNotNull())
-                    .process(e -> pool.metrics().applied(e.getProperty(RuntimeUpdate.APPLY_KIND, String.class),
-                            since(e, RECEIVED)));
+                    .process(e -> applied(e, e.getProperty(RuntimeUpdate.APPLY_KIND, String.class)));
     }
 
-    /** The entry contract; a valid answer counts as a successful fetch, for push and poll sources alike. */
+    /** Poll: the split's body is the pool to fetch; the fetch route starts with an empty body. */
+    private void startFetch(Exchange e) {
+        Pool pool = e.getMessage().getBody(Pool.class);
+        e.setProperty(POOL, pool);
+        e.setProperty(FETCH_URI, pool.spec().fetchUri());
+        e.setProperty(FETCH_STARTED, System.nanoTime());
+        e.getMessage().setBody(null);
+        e.getMessage().setHeader(ORCHESTRATOR_HEADER, pool.orchestrator());
+    }
+
+    private void fetchFailed(Exchange e) {
+        Pool pool = pool(e);
+        pool.fetchHealth().failure(e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage());
+        e.setProperty("ep2FetchFailure", "fetch for " + pool + " failed, its backends kept as they are; next try in "
+                + pool.fetchHealth().backoffMillis() + " ms: " + pool.fetchHealth().lastError().orElse("?"));
+    }
+
+    /**
+     * The entry contract; a valid answer counts as a successful fetch, for push and poll sources
+     * alike. The pool is the one polled, else the one named by {@link #BACKEND_HEADER}, else EP2's own.
+     */
     private void readBackendSet(Exchange e) {
-        e.setProperty(RECEIVED, System.nanoTime());
-        String source = e.getMessage().getHeader(ORCHESTRATOR_HEADER, "unknown", String.class);
         Message m = e.getMessage();
+        Pool pool = e.getProperty(POOL, Pool.class);
+        if (pool == null) {
+            String backend = m.getHeader(BACKEND_HEADER, String.class);
+            pool = backend == null ? pools.first() : pools.find(backend).orElseThrow(() -> new IllegalArgumentException(
+                    "header " + BACKEND_HEADER + " names backend '" + backend + "', which no pool feeds"));
+            e.setProperty(POOL, pool);
+        }
+        String source = m.getHeader(ORCHESTRATOR_HEADER, pool.orchestrator(), String.class);
         BackendSetReader.Fields fields = new BackendSetReader.Fields(m.getHeader(HOST_KEY_HEADER, "host", String.class),
                 m.getHeader(PORT_KEY_HEADER, "port", String.class), m.getHeader(WEIGHT_KEY_HEADER, "weight", String.class));
-        m.setBody(resolver.resolve(pool.reader().read(m.getBody(), "direct:ep2-fetch-" + source, fields)));
+        m.setBody(resolver.resolve(pool.reader().read(m.getBody(), "direct:ep2-fetch-" + source + pool.spec().suffix(), fields)));
         pool.fetchHealth().success();
     }
 
     /** Stops an unconfirmed empty answer before it reaches either update branch. */
     public boolean admitted(Exchange e) {
+        Pool pool = pool(e);
         return pool.emptyGuard().admit(e.getMessage().getBody(BackendSet.class), pool.applied());
     }
 
-    /** A changed set, the bootstrap, or an HAProxy that is not running needs an apply. */
+    /** update_by_config: a changed set, the bootstrap, or an HAProxy that is not running needs an apply. */
     public boolean needsApply(Exchange e) throws java.io.IOException {
-        AppliedBackends applied = pool.applied();
+        AppliedBackends applied = pool(e).applied();
         BackendSet wanted = e.getMessage().getBody(BackendSet.class);
-        if (!applied.needsApply(wanted) && !pool.control().isRunning()) {
+        if (!applied.needsApply(wanted) && !control.isRunning()) {
             log.warn("HAProxy is not running; starting it again with the current backends");
             applied.forget();
-        } else if (!applied.needsApply(wanted) && pool.configUpdate().fileDrifted()) {
+        } else if (!applied.needsApply(wanted) && configUpdate.fileDrifted()) {
             log.warn("the HAProxy config file was changed outside ep2-camel; writing it again from the template");
             applied.forget();
         }
-        if (!applied.needsApply(wanted) || !applied.applyDue()) {
-            return false;
-        }
-        e.setProperty("ep2.diff", applied.current().isPresent() ? applied.diff(wanted).toString() : "bootstrap");
-        return true;
+        // an answer back to the applied set still replaces a queued one that differs
+        return (applied.needsApply(wanted) || pending.holds(pool(e))) && applied.applyDue();
+    }
+
+    /** update_by_runtime: every answer is a reconcile against HAProxy's state, unless a failed apply backs off. */
+    public boolean reconcileDue(Exchange e) {
+        return pool(e).applied().applyDue();
+    }
+
+    /** Counted per pool, with the time from the answer's arrival to HAProxy holding it. */
+    private static void applied(Exchange e, String kind) {
+        Round round = round(e);
+        long now = System.nanoTime();
+        round.changed().forEach(p -> p.metrics().applied(kind, Duration.ofNanos(now - round.receivedNanos(p))));
+    }
+
+    private static Pool pool(Exchange e) {
+        return e.getProperty(POOL, Pool.class);
+    }
+
+    private static Round round(Exchange e) {
+        return e.getProperty(ROUND, Round.class);
     }
 
     private static Duration since(Exchange e, String property) {

@@ -1,44 +1,35 @@
 package io.ep2camel.render;
 
-import io.ep2camel.model.Backend;
-import io.ep2camel.model.BackendSet;
-
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a set of server lines into a full HAProxy config through the operator's template:
- * {@code nodes} is the server lines, one per line, as EP2 rendered them; {@code backends}
- * and {@code backend_name} are offered for richer templates.
+ * Turns the server lines of every pool into one full HAProxy config through the operator's
+ * template. The first pool is EP2's own: {@code nodes} is its server lines, one per line, as EP2
+ * rendered them, with {@code backends} and {@code backend_name} for richer templates. Every
+ * pool, the first included, is also under {@code pools['<backend>']} with the same three keys.
  */
 public final class HaproxyConfigRenderer {
     private final TemplateRenderer template;
-    private final ServerLineFormat format;
-    private final String backendName;
 
-    public HaproxyConfigRenderer(TemplateRenderer template, ServerLineFormat format, String backendName) {
+    public HaproxyConfigRenderer(TemplateRenderer template) {
         this.template = template;
-        this.format = format;
-        this.backendName = backendName;
     }
 
-    public ServerLineFormat format() {
-        return format;
+    public String render(List<PoolLines> pools) throws TemplateRenderer.RenderException {
+        Map<String, Object> pooled = new LinkedHashMap<>();
+        pools.forEach(p -> pooled.put(p.backend(), model(p)));
+        Map<String, Object> root = new HashMap<>(model(pools.get(0)));
+        root.put("pools", pooled);
+        return template.render(root);
     }
 
-    /** Config mode: one server line per backend. */
-    public String render(BackendSet backends) throws TemplateRenderer.RenderException {
-        return renderLines(backends.backends().stream().map(format::line).toList(), backends.backends());
-    }
-
-    /** Any list of server lines (runtime mode renders its slots this way). */
-    public String renderLines(List<String> serverLines, List<Backend> backends) throws TemplateRenderer.RenderException {
-        Map<String, Object> model = new HashMap<>();
-        model.put("nodes", String.join("\n    ", serverLines));
-        model.put("backend_name", backendName);
-        model.put("backends", backends.stream().map(b -> Map.of(
-                "host", b.host(), "port", b.port(), "weight", b.weight(), "name", b.serverName())).toList());
-        return template.render(model);
+    private static Map<String, Object> model(PoolLines pool) {
+        return Map.of("nodes", String.join("\n    ", pool.serverLines()),
+                "backend_name", pool.backend(),
+                "backends", pool.backends().stream().map(b -> Map.of(
+                        "host", b.host(), "port", b.port(), "weight", b.weight(), "name", b.serverName())).toList());
     }
 }

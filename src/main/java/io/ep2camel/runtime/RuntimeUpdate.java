@@ -1,8 +1,9 @@
 package io.ep2camel.runtime;
 
 import io.ep2camel.model.BackendSet;
-import io.ep2camel.pipeline.AppliedBackends;
 import io.ep2camel.pipeline.ConfigUpdate;
+import io.ep2camel.pipeline.Pool;
+import io.ep2camel.pipeline.Round;
 import io.ep2camel.reload.HaproxyControl;
 import io.ep2camel.render.HaproxyConfigRenderer;
 import io.ep2camel.socket.HaproxySocketException;
@@ -13,47 +14,42 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.ep2camel.render.PoolLines;
+
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * update_by_runtime, as the steps of its route: {@link #plan} reads HAProxy's own state through
- * the haproxy-socket component and plans the round (or starts/reloads HAProxy when it is not
- * running or has no slots), the route sends the plan's commands in one batch, {@link #syncConfig}
- * writes the resulting layout to disk without a reload.
+ * update_by_runtime, as the steps of its route: {@link #plan} reads HAProxy's own state of every
+ * pool in the round through the haproxy-socket component and plans it (or starts/reloads HAProxy
+ * when it is not running, lacks a pool's backend or slots), the route sends the commands of all
+ * pools in one batch, {@link #syncConfig} writes the resulting layout to disk without a reload.
  */
 public class RuntimeUpdate {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeUpdate.class);
-    public static final String PLAN = "ep2.slotPlan";
+    public static final String PLANS = "ep2.slotPlans";
     /** Exchange property: how this round changed HAProxy ("runtime" or "reload"), unset when it did not. */
     public static final String APPLY_KIND = "ep2.applyKind";
 
-    private final SlotPlanner planner;
     private final HaproxyConfigRenderer renderer;
     private final ConfigUpdate files;
     private final HaproxyControl control;
-    private final AppliedBackends applied;
     private final String socketUri;
-    private final String backend;
     private final Supplier<CamelContext> context;
-    private final Map<String, Instant> drainSince = new ConcurrentHashMap<>();
     private volatile boolean dynamicServers = true;
     private volatile ProducerTemplate producer;
-    private volatile List<Slot> layout = List.of();
 
-    public RuntimeUpdate(SlotPlanner planner, HaproxyConfigRenderer renderer, ConfigUpdate files,
-                         HaproxyControl control, AppliedBackends applied, String socketUri, String backend,
+    public RuntimeUpdate(HaproxyConfigRenderer renderer, ConfigUpdate files, HaproxyControl control, String socketUri,
                          Supplier<CamelContext> context) {
-        this.planner = planner;
         this.renderer = renderer;
         this.files = files;
         this.control = control;
-        this.applied = applied;
         this.socketUri = socketUri;
-        this.backend = backend;
         this.context = context;
     }
 
@@ -61,87 +57,107 @@ public class RuntimeUpdate {
         return socketUri;
     }
 
-    /** The slots as of the last successful round. */
-    public List<Slot> layout() {
-        return layout;
-    }
-
     /**
-     * Body in: the wanted BackendSet. Body out: the SlotPlan's commands (empty when there is
-     * nothing to send); the plan itself in exchange property {@link #PLAN}, or none when this
-     * round was handled by a config write + start/reload.
+     * Body in: the {@link Round}. Body out: the commands of every changed pool, in pool order
+     * (empty when there is nothing to send); the plans in exchange property {@link #PLANS}, or
+     * none when this round was handled by a config write + start/reload.
      */
     public void plan(Exchange exchange) throws Exception {
-        BackendSet wanted = exchange.getMessage().getBody(BackendSet.class);
-        exchange.setProperty("ep2.wanted", wanted);
+        Round round = exchange.getMessage().getBody(Round.class);
+        exchange.setProperty("ep2Round", round);
         exchange.getMessage().setBody(List.of());
         if (!control.isRunning()) {
-            LOG.info("HAProxy is not running: starting it with {} backends in {} slots", wanted.size(),
-                    planner.initialLayout(wanted).size());
-            writeAndReload(planner.initialLayout(wanted), wanted, exchange);
+            LOG.info("HAProxy is not running: starting it with {}", round);
+            writeAndReload(initialLayouts(round), round, exchange);
             return;
         }
-        List<ServerState> servers;
-        Map<String, Integer> sessions;
+        Map<Pool, SlotPlan> plans;
         try {
-            List<String> replies = socket(List.of("show servers state " + backend, "show stat " + backend + " 4 -1"));
-            servers = RuntimeReplies.serversState(replies.get(0));
-            sessions = RuntimeReplies.currentSessions(replies.get(1));
+            plans = plans(round, new HashMap<>(), false);
         } catch (HaproxySocketException e) {
             if (!e.getMessage().contains("Can't find backend") && !e.getMessage().contains("No such")) {
                 throw e;
             }
-            servers = List.of();
-            sessions = Map.of();
-        }
-        if (servers.stream().noneMatch(s -> Slot.index(s.name()) > 0)) {
-            LOG.warn("backend {} in the running HAProxy has no slots; writing the slot config and reloading once", backend);
-            writeAndReload(planner.initialLayout(wanted), wanted, exchange);
+            LOG.warn("the running HAProxy lacks a pool's backend ({}); writing the config and reloading once",
+                    e.getMessage());
+            writeAndReload(initialLayouts(round), round, exchange);
             return;
         }
-        SlotPlan plan = planner.plan(servers, sessions, wanted, drainSince, Instant.now(), dynamicServers);
-        if (plan.needsReload()) {
-            LOG.warn("{} backends do not fit the free slots and servers cannot be added at runtime: "
-                    + "growing to {} slots with one reload", wanted.size(), plan.layout().size());
-            writeAndReload(plan.layout(), wanted, exchange);
+        if (plans.values().stream().anyMatch(SlotPlan::needsReload)) {
+            LOG.warn("{} does not fit the running HAProxy's slots and servers cannot be added there at runtime: "
+                    + "writing the grown slots with one reload", round);
+            writeAndReload(layouts(round, plans), round, exchange);
             return;
         }
-        exchange.setProperty(PLAN, plan);
-        exchange.getMessage().setBody(plan.commands());
-        if (!plan.commands().isEmpty()) {
+        exchange.setProperty(PLANS, plans);
+        List<String> commands = plans.values().stream().flatMap(p -> p.commands().stream()).toList();
+        exchange.getMessage().setBody(commands);
+        if (!commands.isEmpty()) {
             exchange.setProperty(APPLY_KIND, "runtime");
-            LOG.info("runtime update of {}: {} commands over the stats socket", backend, plan.commands().size());
+            LOG.info("runtime update of {}: {} commands over the stats socket", round, commands.size());
         }
     }
 
     /**
-     * What a round would do, touching nothing: the commands it would send (none when HAProxy is
-     * not running: then it would write the returned layout and start HAProxy) and the layout.
+     * One socket call reads the state of every pool in the round; each pool is then planned
+     * against what HAProxy reports. A pool whose backend has no slots (an HAProxy started from
+     * another config) gets a plan that asks for the reload writing them.
      */
-    public SlotPlan preview(BackendSet wanted) throws Exception {
-        if (!control.isRunning()) {
-            return new SlotPlan(List.of(), planner.initialLayout(wanted), true);
+    private Map<Pool, SlotPlan> plans(Round round, Map<Pool, Map<String, Instant>> scratch, boolean preview) {
+        List<Pool> changed = round.changed();
+        List<String> reads = new ArrayList<>();
+        changed.forEach(p -> reads.addAll(List.of("show servers state " + p.backend(), "show stat " + p.backend() + " 4 -1")));
+        List<String> replies = socket(reads);
+        Map<Pool, SlotPlan> plans = new LinkedHashMap<>();
+        for (int i = 0; i < changed.size(); i++) {
+            Pool pool = changed.get(i);
+            SlotPlanner planner = pool.slots().planner();
+            BackendSet wanted = round.target(pool);
+            List<ServerState> servers = RuntimeReplies.serversState(replies.get(2 * i));
+            if (servers.stream().noneMatch(s -> Slot.index(s.name()) > 0)) {
+                LOG.warn("backend {} in the running HAProxy has no slots", pool.backend());
+                plans.put(pool, new SlotPlan(List.of(), planner.initialLayout(wanted), true));
+                continue;
+            }
+            Map<String, Instant> drainSince = preview
+                    ? scratch.computeIfAbsent(pool, p -> new HashMap<>(p.slots().drainSince())) : pool.slots().drainSince();
+            plans.put(pool, planner.plan(servers, RuntimeReplies.currentSessions(replies.get(2 * i + 1)), wanted,
+                    drainSince, Instant.now(), dynamicServers));
         }
-        List<String> replies = socket(List.of("show servers state " + backend, "show stat " + backend + " 4 -1"));
-        return planner.plan(RuntimeReplies.serversState(replies.get(0)), RuntimeReplies.currentSessions(replies.get(1)),
-                wanted, new java.util.HashMap<>(drainSince), Instant.now(), dynamicServers);
+        return plans;
     }
 
-    /** The config file a layout renders to. */
-    public String render(SlotPlan plan) throws Exception {
-        return render(plan.layout());
+    /**
+     * What a round would do, touching nothing: per changed pool the commands it would send and
+     * its layout; every plan asks for a reload when HAProxy is not running (it would be started).
+     */
+    public Map<Pool, SlotPlan> preview(Round round) throws java.io.IOException {
+        if (!control.isRunning()) {
+            Map<Pool, SlotPlan> plans = new LinkedHashMap<>();
+            round.changed().forEach(p -> plans.put(p, new SlotPlan(List.of(), p.slots().planner().initialLayout(round.target(p)), true)));
+            return plans;
+        }
+        return plans(round, new HashMap<>(), true);
+    }
+
+    /** The config file a round's plans render to. */
+    public String render(Round round, Map<Pool, SlotPlan> plans) throws Exception {
+        return render(layouts(round, plans));
     }
 
     /** After the commands went through: the file on disk follows the runtime state. */
     public void syncConfig(Exchange exchange) throws Exception {
-        SlotPlan plan = exchange.getProperty(PLAN, SlotPlan.class);
-        if (plan != null) {
-            if (files.writeWithoutReload(render(plan.layout()))) {
-                LOG.info("config file now matches the runtime state ({} slots), no reload", plan.layout().size());
+        Round round = exchange.getProperty("ep2Round", Round.class);
+        @SuppressWarnings("unchecked")
+        Map<Pool, SlotPlan> plans = exchange.getProperty(PLANS, Map.class);
+        if (plans != null) {
+            Map<Pool, List<Slot>> layouts = layouts(round, plans);
+            if (files.writeWithoutReload(render(layouts))) {
+                LOG.info("config file now matches the runtime state of {}, no reload", round.changed());
             }
-            layout = plan.layout();
+            plans.forEach((pool, plan) -> pool.slots().applied(plan.layout(), false));
         }
-        applied.markApplied(exchange.getProperty("ep2.wanted", BackendSet.class));
+        round.markApplied();
     }
 
     /** A batch failed: if HAProxy refused {@code add server}, plan reloads for slot growth from now on. */
@@ -155,17 +171,40 @@ public class RuntimeUpdate {
         LOG.error("update_by_runtime failed, HAProxy's state is re-read and repaired next round: {}", msg);
     }
 
-    private void writeAndReload(List<Slot> newLayout, BackendSet wanted, Exchange exchange) throws Exception {
-        files.writeAndReload(render(newLayout));
-        drainSince.clear();
-        layout = newLayout;
+    private void writeAndReload(Map<Pool, List<Slot>> layouts, Round round, Exchange exchange) throws Exception {
+        files.writeAndReload(render(layouts));
+        layouts.forEach((pool, layout) -> pool.slots().applied(layout, true));
         exchange.setProperty(APPLY_KIND, "reload");
-        applied.markApplied(wanted);
+        round.markApplied();
     }
 
-    private String render(List<Slot> layout) throws Exception {
-        return renderer.renderLines(planner.serverLines(layout),
-                layout.stream().filter(s -> !s.isFree()).map(Slot::backend).toList());
+    /** Every pool's layout after this round: planned for the changed pools, as last applied for the others. */
+    private static Map<Pool, List<Slot>> layouts(Round round, Map<Pool, SlotPlan> plans) {
+        Map<Pool, List<Slot>> layouts = new LinkedHashMap<>();
+        for (Pool p : round.all()) {
+            SlotPlan plan = plans.get(p);
+            layouts.put(p, plan != null ? plan.layout() : current(p, round));
+        }
+        return layouts;
+    }
+
+    /** A fresh start: every pool in slot1..k, free slots up to its node_slots. */
+    private static Map<Pool, List<Slot>> initialLayouts(Round round) {
+        Map<Pool, List<Slot>> layouts = new LinkedHashMap<>();
+        round.all().forEach(p -> layouts.put(p, p.slots().planner().initialLayout(round.target(p))));
+        return layouts;
+    }
+
+    private static List<Slot> current(Pool p, Round round) {
+        List<Slot> layout = p.slots().layout();
+        return layout.isEmpty() ? p.slots().planner().initialLayout(round.target(p)) : layout;
+    }
+
+    private String render(Map<Pool, List<Slot>> layouts) throws Exception {
+        List<PoolLines> lines = new ArrayList<>();
+        layouts.forEach((pool, layout) -> lines.add(new PoolLines(pool.backend(), pool.slots().planner().serverLines(layout),
+                layout.stream().filter(s -> !s.isFree()).map(Slot::backend).toList())));
+        return renderer.render(lines);
     }
 
     private List<String> socket(List<String> commands) {

@@ -52,8 +52,7 @@ public final class ConvergenceBenchmark {
                 continue;
             }
             for (boolean runtime : new boolean[] {false, true}) {
-                List<Double> ms = run(watch, runtime, runs, pollSeconds);
-                Collections.sort(ms);
+                List<Double> ms = run(watch ? Source.CONSUL_WATCH : Source.CONSUL_POLL, runtime, runs, pollSeconds);
                 rows.add("| %s | %s | %d | %.0f | %.0f | %.0f |".formatted(
                         watch ? "watch (blocking query, wait 30 s)" : "poll (sleep_before_next_run %s s)".formatted(fmt(pollSeconds)),
                         runtime ? "update_by_runtime" : "update_by_config", ms.size(),
@@ -67,22 +66,36 @@ public final class ConvergenceBenchmark {
         System.exit(0);
     }
 
-    private static List<Double> run(boolean watch, boolean runtime, int runs, double pollSeconds) throws Exception {
+    /** Where the change is made: Consul's catalog (watched or polled), or the file orchestrator's file (polled). */
+    public enum Source { CONSUL_WATCH, CONSUL_POLL, FILE }
+
+    /**
+     * Milliseconds from each change to the new server's first answer, sorted. In update_by_config
+     * changes come at least reload_min_interval (1 s by default) apart, as real scale events do;
+     * closer ones would wait for the interval by design.
+     */
+    public static List<Double> run(Source source, boolean runtime, int runs, double pollSeconds) throws Exception {
         Random random = new Random(42);
         List<Double> measured = new ArrayList<>();
+        boolean watch = source == Source.CONSUL_WATCH;
         try (HttpBackends servers = new HttpBackends(); ConsulDouble consul = ConsulDouble.start();
              Ep2Fixture fx = new Ep2Fixture()) {
             int basePort = servers.add("base");
-            fx.set("orchestrator", "consul").set("sleep_before_next_run", fmt(pollSeconds));
+            fx.set("sleep_before_next_run", fmt(pollSeconds));
             if (runtime) {
                 fx.set("update_type", "update_by_runtime").set("node_slots", "4").set("check_interval", "20");
             }
-            fx.section("CONSUL").put("service_name", "web");
-            fx.section("CONSUL").put("consul_ip", consul.host());
-            fx.section("CONSUL").put("consul_port", Integer.toString(consul.port()));
-            fx.section("CONSUL").put("watch", Boolean.toString(watch));
+            if (source != Source.FILE) {
+                fx.set("orchestrator", "consul");
+                fx.section("FILE").clear();
+                fx.section("CONSUL").put("service_name", "web");
+                fx.section("CONSUL").put("consul_ip", consul.host());
+                fx.section("CONSUL").put("consul_port", Integer.toString(consul.port()));
+                fx.section("CONSUL").put("watch", Boolean.toString(watch));
+            }
             fx.writeConf();
             consul.register(instance("base", "web").address("127.0.0.1").port(basePort));
+            fx.backends(List.of(basePort));
             fx.startController();
             fx.awaitServed("base");
 
@@ -90,6 +103,9 @@ public final class ConvergenceBenchmark {
             for (int i = 0; i < WARMUP + runs; i++) {
                 String name = "n" + i;
                 int port = servers.add(name);
+                if (!runtime) {
+                    Thread.sleep(1000);
+                }
                 if (watch) {
                     Awaitility.await().atMost(GIVE_UP).until(() -> consul.blocked() == 1);
                     Thread.sleep(random.nextInt(200));
@@ -97,9 +113,13 @@ public final class ConvergenceBenchmark {
                     Thread.sleep((long) (random.nextDouble() * pollSeconds * 1000));
                 }
                 long t0 = System.nanoTime();
-                consul.register(instance(name, "web").address("127.0.0.1").port(port));
-                if (previous != null) {
-                    consul.deregister(previous);
+                if (source == Source.FILE) {
+                    fx.backends(List.of(port));
+                } else {
+                    consul.register(instance(name, "web").address("127.0.0.1").port(port));
+                    if (previous != null) {
+                        consul.deregister(previous);
+                    }
                 }
                 long deadline = t0 + GIVE_UP.toNanos();
                 while (!Http.tryGet(fx.frontendPort).equals(name)) {
@@ -114,15 +134,17 @@ public final class ConvergenceBenchmark {
                 previous = name;
             }
         }
+        Collections.sort(measured);
         return measured;
     }
 
-    private static double percentile(List<Double> sorted, int p) {
+    /** The p-th percentile (nearest rank) of a sorted list. */
+    public static double percentile(List<Double> sorted, int p) {
         int rank = (int) Math.ceil(p / 100.0 * sorted.size());
         return sorted.get(Math.max(0, rank - 1));
     }
 
-    private static String fmt(double seconds) {
+    static String fmt(double seconds) {
         return seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds);
     }
 }

@@ -37,11 +37,17 @@ public final class RuntimeApplyBenchmark {
         System.out.println("| servers changed | commands | batched, one connection (ms) | one connection per command (ms) | speed-up |");
         System.out.println("|---:|---:|---:|---:|---:|");
         for (int n : sizes) {
-            run(n);
+            Cost c = measure(n);
+            System.out.printf("| %d | %d | %.1f | %.1f | %.0fx |%n", c.servers(), c.commands(), c.batchedMs(),
+                    c.perCommandMs(), c.perCommandMs() / c.batchedMs());
         }
     }
 
-    private static void run(int n) throws Exception {
+    /** Medians over the runs, for {@code servers} new servers entering free slots. */
+    public record Cost(int servers, int commands, double batchedMs, double perCommandMs) {
+    }
+
+    public static Cost measure(int n) throws Exception {
         Path dir = TestDirs.shortTemp();
         Path sock = dir.resolve("s.sock");
         Path cfg = dir.resolve("h.cfg");
@@ -85,9 +91,7 @@ public final class RuntimeApplyBenchmark {
                 perCommand[r] = System.nanoTime() - t0;
                 reset(client, sock, n);
             }
-            double b = median(batched) / 1e6;
-            double p = median(perCommand) / 1e6;
-            System.out.printf("| %d | %d | %.1f | %.1f | %.0fx |%n", n, commands, b, p, p / b);
+            return new Cost(n, commands, median(batched) / 1e6, median(perCommand) / 1e6);
         } finally {
             haproxy.stop();
             TestDirs.deleteQuietly(dir);

@@ -56,7 +56,7 @@ class ConsulConfigTest {
         assertThat(cfg.get(ConfigKey.CONSUL_WAIT)).contains("30");
         assertThat(cfg.get(ConfigKey.CONSUL_HTTPS)).contains("false");
         assertThat(cfg.get(ConfigKey.CONSUL_DATACENTER)).isEmpty();
-        assertThat(cfg.watches()).isTrue();
+        assertThat(cfg.pools().get(0).watches()).isTrue();
         Properties p = cfg.toCamelProperties();
         assertThat(p.getProperty("ep2.consul.watch")).isEqualTo("true");
         assertThat(p.getProperty("ep2.consul.wait")).isEqualTo("30");

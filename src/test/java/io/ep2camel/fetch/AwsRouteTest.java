@@ -3,6 +3,7 @@ package io.ep2camel.fetch;
 import io.ep2camel.testsupport.AwsQueryDouble;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
+import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -49,6 +50,8 @@ class AwsRouteTest {
         ctx.getPropertiesComponent().setInitialProperties(p);
         ctx.start();
         PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveMandatoryResource(ctx, "file:routes/aws.camel.yaml"));
+        // the shipped file holds route templates: one route each, as for the [haproxy] pool
+        TemplatedRouteBuilder.builder(ctx, "ep2-fetch-aws").routeId("ep2-fetch-aws").parameter("suffix", "").add();
     }
 
     private List<Object> fetch() {

@@ -8,6 +8,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -56,6 +57,7 @@ class ConsulRouteTest {
         p.setProperty("ep2.consul.only_passing", "true");
         p.setProperty("ep2.consul.watch", "false");
         p.setProperty("ep2.consul.wait", "2");
+        p.setProperty("ep2.haproxy.backend_name", "be_app");
         p.setProperty("ep2.poll_period_ms", "200");
         consulKeys.forEach((k, v) -> p.setProperty("ep2.consul." + k, v));
         ctx.getPropertiesComponent().setInitialProperties(p);
@@ -70,6 +72,9 @@ class ConsulRouteTest {
         });
         ctx.start();
         PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveMandatoryResource(ctx, "file:routes/consul.camel.yaml"));
+        // the shipped file holds route templates: one route each, as for the [haproxy] pool
+        TemplatedRouteBuilder.builder(ctx, "ep2-fetch-consul").routeId("ep2-fetch-consul").parameter("suffix", "").add();
+        TemplatedRouteBuilder.builder(ctx, "ep2-watch-consul").routeId("ep2-watch-consul").parameter("suffix", "").add();
     }
 
     private void start(Map<String, String> consulKeys) throws Exception {

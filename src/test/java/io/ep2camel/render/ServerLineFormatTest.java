@@ -54,40 +54,57 @@ class ServerLineFormatTest {
     void config_renderer_writes_one_server_line_per_backend() throws Exception {
         Path template = dir.resolve("haproxy.cfg.template");
         Files.writeString(template, "listen be_app\n    bind :80\n    {{nodes}}\n");
-        HaproxyConfigRenderer r = new HaproxyConfigRenderer(new TemplateRenderer(template), FULL, "be_app");
-        String out = r.render(BackendSet.of(new Backend("10.0.0.2", 80), new Backend("::1", 81),
-                new Backend("10.0.0.1", 80, 7), new Backend("10.0.0.1", 80, 7)));
+        HaproxyConfigRenderer r = new HaproxyConfigRenderer(new TemplateRenderer(template));
+        String out = r.render(List.of(PoolLines.of("be_app", FULL, BackendSet.of(new Backend("10.0.0.2", 80),
+                new Backend("::1", 81), new Backend("10.0.0.1", 80, 7), new Backend("10.0.0.1", 80, 7)))));
         assertThat(out.lines().filter(l -> l.strip().startsWith("server "))).containsExactly(
                 "    server srv_10.0.0.1_80 10.0.0.1:80 check inter 2s maxconn 100 weight 7",
                 "    server srv_10.0.0.2_80 10.0.0.2:80 check inter 2s maxconn 100",
                 "    server srv_::1_81 [::1]:81 check inter 2s maxconn 100");
         assertThat(out).startsWith("listen be_app\n    bind :80\n");
-        assertThat(r.format()).isSameAs(FULL);
     }
 
     @Test
     void config_renderer_with_no_backends_leaves_the_placeholder_empty() throws Exception {
         Path template = dir.resolve("haproxy.cfg.template");
         Files.writeString(template, "listen be_app\n    {{nodes}}\n");
-        HaproxyConfigRenderer r = new HaproxyConfigRenderer(new TemplateRenderer(template), PLAIN, "be_app");
-        assertThat(r.render(BackendSet.EMPTY)).isEqualTo("listen be_app\n    \n");
+        HaproxyConfigRenderer r = new HaproxyConfigRenderer(new TemplateRenderer(template));
+        assertThat(r.render(List.of(PoolLines.of("be_app", PLAIN, BackendSet.EMPTY)))).isEqualTo("listen be_app\n    \n");
     }
 
     @Test
     void config_renderer_offers_backend_name_and_backends() throws Exception {
         Path template = dir.resolve("rich.template");
         Files.writeString(template, "backend {{backend_name}}\n{% for b in backends %}{{b.name}} {{b.host}} {{b.port}} {{b.weight}}\n{% endfor %}{{nodes}}");
-        HaproxyConfigRenderer r = new HaproxyConfigRenderer(new TemplateRenderer(template), PLAIN, "be_app");
-        String out = r.render(BackendSet.of(new Backend("10.0.0.1", 80, 2)));
+        HaproxyConfigRenderer r = new HaproxyConfigRenderer(new TemplateRenderer(template));
+        String out = r.render(List.of(PoolLines.of("be_app", PLAIN, BackendSet.of(new Backend("10.0.0.1", 80, 2)))));
         assertThat(out).isEqualTo("backend be_app\nsrv_10.0.0.1_80 10.0.0.1 80 2\nserver srv_10.0.0.1_80 10.0.0.1:80 check weight 2");
     }
 
     @Test
-    void renderLines_takes_any_server_lines() throws Exception {
+    void config_renderer_takes_any_server_lines() throws Exception {
         Path template = dir.resolve("t.template");
         Files.writeString(template, "    {{nodes}}");
-        HaproxyConfigRenderer r = new HaproxyConfigRenderer(new TemplateRenderer(template), PLAIN, "be");
-        assertThat(r.renderLines(List.of("server a 1.1.1.1:1 check", "server b 0.0.0.0:1 disabled"), List.of()))
-                .isEqualTo("    server a 1.1.1.1:1 check\n    server b 0.0.0.0:1 disabled");
+        HaproxyConfigRenderer r = new HaproxyConfigRenderer(new TemplateRenderer(template));
+        assertThat(r.render(List.of(new PoolLines("be", List.of("server a 1.1.1.1:1 check", "server b 0.0.0.0:1 disabled"),
+                List.of())))).isEqualTo("    server a 1.1.1.1:1 check\n    server b 0.0.0.0:1 disabled");
+    }
+
+    @Test
+    void config_renderer_places_every_pool_under_pools_and_the_first_as_nodes() throws Exception {
+        Path template = dir.resolve("pools.template");
+        Files.writeString(template, "backend {{backend_name}}\n    {{nodes}}\n"
+                + "backend api\n    {{ pools.api.nodes }}\n"
+                + "backend api-v2\n    {{ pools['api-v2'].nodes }}\n"
+                + "{% for name, p in pools.items() %}{{name}}={{p.backends|length}} {% endfor %}");
+        HaproxyConfigRenderer r = new HaproxyConfigRenderer(new TemplateRenderer(template));
+        String out = r.render(List.of(
+                PoolLines.of("web", PLAIN, BackendSet.of(new Backend("10.0.0.1", 80))),
+                PoolLines.of("api", PLAIN, BackendSet.of(new Backend("10.0.1.1", 8080), new Backend("10.0.1.2", 8080))),
+                PoolLines.of("api-v2", PLAIN, BackendSet.EMPTY)));
+        assertThat(out).isEqualTo("backend web\n    server srv_10.0.0.1_80 10.0.0.1:80 check\n"
+                + "backend api\n    server srv_10.0.1.1_8080 10.0.1.1:8080 check\n    server srv_10.0.1.2_8080 10.0.1.2:8080 check\n"
+                + "backend api-v2\n    \n"
+                + "web=1 api=2 api-v2=0 ");
     }
 }

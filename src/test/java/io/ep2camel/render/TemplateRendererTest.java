@@ -139,15 +139,15 @@ class TemplateRendererTest {
     @Test
     void jinja_renders_backend_ports_as_plain_numbers() throws Exception {
         HaproxyConfigRenderer r = new HaproxyConfigRenderer(
-                template("ports.template", "{% for b in backends %}{{ b.host }}:{{ b.port }} {{ b.weight }}{% endfor %}"),
-                new ServerLineFormat(Optional.empty(), Optional.empty()), "be");
-        assertThat(r.render(BackendSet.of(new Backend("10.0.0.1", 12345, 100)))).isEqualTo("10.0.0.1:12345 100");
+                template("ports.template", "{% for b in backends %}{{ b.host }}:{{ b.port }} {{ b.weight }}{% endfor %}"));
+        assertThat(r.render(List.of(PoolLines.of("be", new ServerLineFormat(Optional.empty(), Optional.empty()),
+                BackendSet.of(new Backend("10.0.0.1", 12345, 100)))))).isEqualTo("10.0.0.1:12345 100");
     }
     @Test
     void ftl_renders_backend_ports_as_plain_numbers() throws Exception {
         HaproxyConfigRenderer r = new HaproxyConfigRenderer(
-                template("ports.ftl", "<#list backends as b>${b.host}:${b.port}</#list>${nodes?length}"),
-                new ServerLineFormat(Optional.empty(), Optional.empty()), "be");
-        assertThat(r.render(BackendSet.of(new Backend("10.0.0.1", 12345)))).startsWith("10.0.0.1:12345");
+                template("ports.ftl", "<#list backends as b>${b.host}:${b.port}</#list>${nodes?length}"));
+        assertThat(r.render(List.of(PoolLines.of("be", new ServerLineFormat(Optional.empty(), Optional.empty()),
+                BackendSet.of(new Backend("10.0.0.1", 12345)))))).startsWith("10.0.0.1:12345");
     }
 }

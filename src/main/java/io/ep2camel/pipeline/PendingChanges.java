@@ -1,0 +1,92 @@
+package io.ep2camel.pipeline;
+
+import io.ep2camel.model.BackendSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answers accepted since the last apply, the newest per pool. Sources of every pool offer
+ * here; the apply stage takes them all at once, so one render + reload (or one socket batch)
+ * covers every pool that changed — once the {@link ApplyWindow} lets them go.
+ */
+public class PendingChanges {
+    private static final Logger LOG = LoggerFactory.getLogger(PendingChanges.class);
+    private final Pools pools;
+    private final Map<Pool, BackendSet> pending = new LinkedHashMap<>();
+    private final Map<Pool, Long> received = new LinkedHashMap<>();
+    private final ApplyWindow window;
+    private final boolean reloads;
+    private final Clock clock;
+    private List<String> lastAwaited = List.of();
+    private Instant firstChange;
+    private Instant lastChange;
+    private Instant lastReload;
+
+    /** @param reloads true in update_by_config: every apply is a reload, rate-limited by the window */
+    public PendingChanges(Pools pools, ApplyWindow window, boolean reloads, Clock clock) {
+        this.pools = pools;
+        this.window = window;
+        this.reloads = reloads;
+        this.clock = clock;
+    }
+
+    /**
+     * @param receivedNanos when the answer arrived (System.nanoTime), for the change-to-applied latency
+     */
+    public synchronized void offer(Pool pool, BackendSet wanted, long receivedNanos) {
+        BackendSet before = pending.containsKey(pool) ? pending.get(pool) : pool.applied().current().orElse(null);
+        if (!wanted.equals(before)) {
+            Instant now = clock.instant();
+            firstChange = firstChange == null ? now : firstChange;
+            lastChange = now;
+        }
+        pending.put(pool, wanted);
+        received.putIfAbsent(pool, receivedNanos);
+    }
+
+    /** True while an answer for this pool waits: a newer answer must replace it even if it equals the applied set. */
+    public synchronized boolean holds(Pool pool) {
+        return pending.containsKey(pool);
+    }
+
+    /** True while something waits to be applied (the apply timer's cue). */
+    public synchronized boolean waiting() {
+        return !pending.isEmpty();
+    }
+
+    /**
+     * Everything pending, as one round, and nothing pending afterwards. Empty while the window
+     * holds the changes back (debounce, reload rate limit), and while some pool
+     * has neither been applied nor answered yet: writing HAProxy's config without that pool
+     * would empty its backend in a running HAProxy (a restarted controller), so the first apply
+     * waits for every pool's first answer.
+     */
+    public synchronized Round take() {
+        List<String> awaited = pools.neverApplied().stream().filter(p -> !pending.containsKey(p))
+                .map(Pool::backend).toList();
+        if (!awaited.isEmpty()) {
+            if (!pending.isEmpty() && !awaited.equals(lastAwaited)) {
+                LOG.info("first apply waits for the first answer of pool(s) {}", awaited);
+            }
+            lastAwaited = awaited;
+            return new Round(Map.of(), Map.of(), pools.all());
+        }
+        Instant now = clock.instant();
+        if (pending.isEmpty() || !window.due(firstChange, lastChange, reloads ? lastReload : null, now)) {
+            return new Round(Map.of(), Map.of(), pools.all());
+        }
+        Round round = new Round(pending, received, pools.all());
+        pending.clear();
+        received.clear();
+        firstChange = null;
+        lastChange = null;
+        lastReload = now;
+        return round;
+    }
+}

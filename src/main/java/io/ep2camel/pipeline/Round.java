@@ -1,0 +1,64 @@
+package io.ep2camel.pipeline;
+
+import io.ep2camel.model.BackendSet;
+import io.ep2camel.render.PoolLines;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One apply: the wanted backends of every pool that changed, against all pools. The pools not
+ * in it keep what they were last brought to; one render + reload, or one socket batch, covers
+ * them all.
+ */
+public record Round(Map<Pool, BackendSet> wanted, Map<Pool, Long> received, List<Pool> all) {
+    public Round {
+        wanted = Map.copyOf(wanted);
+        received = Map.copyOf(received);
+        all = List.copyOf(all);
+    }
+
+    public boolean isEmpty() {
+        return wanted.isEmpty();
+    }
+
+    /** The pools this round changes, in pool order. */
+    public List<Pool> changed() {
+        return all.stream().filter(wanted::containsKey).toList();
+    }
+
+    /** When the first answer of this round for the pool arrived (System.nanoTime). */
+    public long receivedNanos(Pool pool) {
+        return received.getOrDefault(pool, System.nanoTime());
+    }
+
+    /** What a pool holds once this round is applied. */
+    public BackendSet target(Pool pool) {
+        return wanted.getOrDefault(pool, pool.applied().current().orElse(BackendSet.EMPTY));
+    }
+
+    /** update_by_config: the server lines of every pool after this round. */
+    public List<PoolLines> configLines() {
+        return all.stream().map(p -> p.lines(target(p))).toList();
+    }
+
+    /** After a successful apply: every changed pool now holds its wanted set. */
+    public void markApplied() {
+        wanted.forEach((pool, set) -> pool.applied().markApplied(set));
+    }
+
+    public void applyFailed() {
+        wanted.keySet().forEach(p -> p.applied().applyFailed());
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder();
+        for (Pool p : changed()) {
+            s.append(s.length() == 0 ? "" : "; ").append(p.backend()).append(": ")
+                    .append(p.applied().current().isPresent() ? p.applied().diff(wanted.get(p)).toString() : "bootstrap")
+                    .append(" -> ").append(wanted.get(p).size()).append(" backends");
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,163 @@
+package io.ep2camel;
+
+import io.ep2camel.testsupport.ConsulDouble;
+import io.ep2camel.testsupport.Ep2Fixture;
+import io.ep2camel.testsupport.FreePort;
+import io.ep2camel.testsupport.Http;
+import io.ep2camel.testsupport.HttpBackends;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static io.ep2camel.testsupport.ConsulDouble.instance;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Several pools in one controller: EP2's own backend be_app fed by the file orchestrator, plus
+ * backend api declared in a [pool:api] section and fed by its own orchestrator, both in one
+ * HAProxy config. Backends b1..b3 serve be_app, a1..a3 serve api.
+ */
+class MultiPoolE2ETest {
+    private Ep2Fixture fx;
+    private HttpBackends web;
+    private HttpBackends api;
+    private final int apiPort = FreePort.find();
+    private Path apiFile;
+
+    @BeforeEach
+    void setUp() {
+        fx = new Ep2Fixture();
+        web = HttpBackends.start(3);
+        api = new HttpBackends();
+        List.of("a1", "a2", "a3").forEach(api::add);
+        apiFile = fx.dir.resolve("api.txt");
+        fx.write(fx.template, fx.templateText("    {{nodes}}") + """
+
+                listen api
+                    bind 127.0.0.1:%d
+                    balance roundrobin
+                    option httpchk GET /
+                    {{ pools.api.nodes }}
+                """.formatted(apiPort));
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+        web.close();
+        api.close();
+    }
+
+    private void webServers(int... indexes) {
+        fx.backends(java.util.Arrays.stream(indexes).mapToObj(web::port).toList());
+    }
+
+    private void apiServers(int... indexes) {
+        fx.write(apiFile, java.util.Arrays.stream(indexes).mapToObj(i -> "127.0.0.1:" + api.port(i) + "\n")
+                .collect(Collectors.joining()));
+    }
+
+    private Set<String> servedByApi(int n) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            seen.add(Http.tryGet(apiPort));
+        }
+        return seen;
+    }
+
+    private void awaitApi(String... names) {
+        Set<String> wanted = Set.of(names);
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> servedByApi(4 * wanted.size()).equals(wanted));
+    }
+
+    private void filePool(String updateType) {
+        fx.set("update_type", updateType).set("node_slots", "2").set("sleep_before_next_run", "1");
+        fx.section("pool:api").put("orchestrator", "file");
+        fx.section("pool:api").put("path", apiFile.toString());
+        fx.writeConf();
+    }
+
+    @Test
+    void twoFilePoolsInConfigModeShareOneRenderAndOneReloadPerRound() throws Exception {
+        filePool("update_by_config");
+        webServers(0);
+        apiServers(0);
+        fx.startController();
+        fx.awaitServed("b1");
+        awaitApi("a1");
+        assertThat(fx.log()).as("the bootstrap applied both pools at once")
+                .containsPattern("applying be_app: bootstrap -> 1 backends; api: bootstrap -> 1 backends");
+
+        // both change between two polls: one round, one reload
+        long master = fx.haproxy().masterPid();
+        webServers(0, 1);
+        apiServers(1, 2);
+        fx.awaitServed("b1", "b2");
+        awaitApi("a2", "a3");
+        assertThat(fx.log()).containsPattern("applying be_app: \\+\\[[^]]+] -\\[] -> 2 backends; api: \\+\\[[^]]+] -\\[[^]]+] -> 2 backends");
+        assertThat(fx.haproxy().masterPid()).isNotEqualTo(master);
+
+        // one pool alone changes: the other keeps serving what it had, through the reload
+        apiServers(0);
+        awaitApi("a1");
+        assertThat(fx.served(8)).isEqualTo(Set.of("b1", "b2"));
+        assertThat(fx.config()).contains("listen be_app").contains("listen api")
+                .contains("server srv_127.0.0.1_" + api.port(0) + " ");
+    }
+
+    @Test
+    void twoFilePoolsAtRuntimeChangeWithoutReloadInOneBatch() throws Exception {
+        filePool("update_by_runtime");
+        webServers(0);
+        apiServers(0);
+        fx.startController();
+        fx.awaitServed("b1");
+        awaitApi("a1");
+        long master = fx.haproxy().masterPid();
+        List<Long> workers = fx.haproxy().workerPids();
+
+        webServers(1, 2);
+        apiServers(0, 1, 2);                  // 3 > node_slots = 2: one server added at runtime
+        fx.awaitServed("b2", "b3");
+        awaitApi("a1", "a2", "a3");
+        assertThat(fx.haproxy().masterPid()).as("no reload").isEqualTo(master);
+        assertThat(fx.haproxy().workerPids()).isEqualTo(workers);
+        assertThat(fx.log()).containsPattern("runtime update of be_app: .*; api: .*: \\d+ commands over the stats socket");
+        // the file on disk follows both pools' slots, for a later reload or restart
+        assertThat(fx.config()).contains("server slot3 127.0.0.1:" + api.port(2));
+    }
+
+    @Test
+    void aWatchedConsulPoolBesideAPolledFilePool() throws Exception {
+        try (ConsulDouble consul = ConsulDouble.start()) {
+            consul.register(instance("api-1", "api").address("127.0.0.1").port(api.port(0)));
+            fx.section("CONSUL").put("consul_ip", consul.host());
+            fx.section("CONSUL").put("consul_port", Integer.toString(consul.port()));
+            fx.section("CONSUL").put("wait", "2");
+            fx.section("pool:api").put("orchestrator", "consul");
+            fx.section("pool:api").put("service_name", "api");
+            fx.writeConf();
+            webServers(0);
+            fx.startController();
+            fx.awaitServed("b1");
+            awaitApi("a1");
+
+            consul.register(instance("api-2", "api").address("127.0.0.1").port(api.port(1)));
+            awaitApi("a1", "a2");
+            webServers(2);
+            fx.awaitServed("b3");
+            assertThat(servedByApi(8)).isEqualTo(Set.of("a1", "a2"));
+            assertThat(consul.requestsSince(java.time.Instant.EPOCH)).as("only service api is asked for")
+                    .allMatch(r -> r.path().endsWith("/api"));
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.ep2camel.bench;
+
+import io.ep2camel.bench.ConvergenceBenchmark.Source;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every figure of the README's results table in one run, against a real HAProxy: convergence
+ * latency per source and update type, failed requests during scale events under load, runtime
+ * apply cost, the built jar's start-up, memory and CPU. Writes {@code target/bench/results.md}
+ * (the table, with each target and whether it was met) and {@code target/bench/results.png}.
+ * Run: {@code bash scripts/benchmark.sh all [--runs 20] [--events 100]}.
+ */
+public final class BenchmarkSuite {
+    public static void main(String[] args) throws Exception {
+        int runs = 20;
+        int events = 100;
+        List<Integer> sizes = List.of(10, 100, 1000, 5000);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--events" -> events = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("usage: [--runs N] [--events N], not " + args[i]);
+            }
+        }
+        Path out = Files.createDirectories(Path.of("target", "bench"));
+        Results r = new Results();
+
+        progress("start-up, memory and CPU of target/ep2-camel.jar");
+        JarProbe.Outcome jar = JarProbe.run(Path.of("target", "ep2-camel.jar"), 3);
+
+        progress("runtime apply cost for " + sizes);
+        List<RuntimeApplyBenchmark.Cost> costs = new ArrayList<>();
+        for (int n : sizes) {
+            costs.add(RuntimeApplyBenchmark.measure(n));
+        }
+
+        Map<String, List<Double>> convergence = new LinkedHashMap<>();
+        for (Source source : List.of(Source.FILE, Source.CONSUL_WATCH)) {
+            for (boolean runtime : new boolean[] {false, true}) {
+                String mode = (source == Source.FILE ? "file (poll 1 s)" : "consul watch") + " + "
+                        + (runtime ? "runtime" : "config");
+                progress("convergence: " + mode + ", " + runs + " changes");
+                convergence.put(mode, ConvergenceBenchmark.run(source, runtime, runs, source == Source.FILE ? 1 : 5));
+            }
+        }
+
+        List<ChurnBenchmark.Outcome> churn = new ArrayList<>();
+        for (boolean runtime : new boolean[] {false, true}) {
+            progress("failed requests: " + events + " scale events under load, " + (runtime ? "runtime" : "config"));
+            churn.add(ChurnBenchmark.run(runtime, events, 250));
+        }
+
+        String md = r.markdown(convergence, churn, costs, jar, runs);
+        Files.writeString(out.resolve("results.md"), md);
+        new ResultsChart(convergence, churn, costs, jar).write(out.resolve("results.png"));
+        System.out.print(md);
+        System.out.println("\nwritten: " + out.resolve("results.md") + ", " + out.resolve("results.png"));
+        System.exit(0);
+    }
+
+    private static void progress(String what) {
+        System.err.println("[bench] " + what);
+    }
+
+    /** The Markdown report. */
+    static final class Results {
+        String markdown(Map<String, List<Double>> convergence, List<ChurnBenchmark.Outcome> churn,
+                        List<RuntimeApplyBenchmark.Cost> costs, JarProbe.Outcome jar, int runs) {
+            StringBuilder b = new StringBuilder();
+            b.append("### Convergence: change at the orchestrator → first answer from the new server (").append(runs)
+                    .append(" changes each)\n\n| source + update type | p50 (ms) | p95 (ms) | max (ms) |\n|---|---:|---:|---:|\n");
+            convergence.forEach((mode, ms) -> b.append("| %s | %.0f | %.0f | %.0f |%n".formatted(mode,
+                    ConvergenceBenchmark.percentile(ms, 50), ConvergenceBenchmark.percentile(ms, 95), ms.get(ms.size() - 1))));
+            b.append("\n### Failed requests during scale events under steady load (4 client threads)\n\n"
+                    + "| update type | scale events | requests answered | failed |\n|---|---:|---:|---:|\n");
+            churn.forEach(c -> b.append("| %s | %d | %d | %d |%n".formatted(c.updateType(), c.events(), c.ok(), c.failed())));
+            b.append("\n### Runtime apply cost: N new servers (5 commands each), median of 5\n\n"
+                    + "| servers | commands | batched, one connection (ms) | one connection per command (ms) | speed-up |\n"
+                    + "|---:|---:|---:|---:|---:|\n");
+            costs.forEach(c -> b.append("| %d | %d | %.1f | %.1f | %.0fx |%n".formatted(c.servers(), c.commands(),
+                    c.batchedMs(), c.perCommandMs(), c.perCommandMs() / c.batchedMs())));
+            b.append("\n### The jar (").append(String.join(" ", JarProbe.JVM_FLAGS)).append(", demo config)\n\n"
+                    + "| measure | value |\n|---|---:|\n");
+            b.append("| start-up to first haproxy.cfg (ms, %d runs) | %s |%n".formatted(jar.startupMs().size(),
+                    String.join(" / ", jar.startupMs().stream().map(String::valueOf).toList())));
+            b.append("| RSS idle (MB) | %.0f |%n| CPU idle (%% of one core) | %.1f |%n".formatted(jar.idle().rssMb(), jar.idle().cpuPercent()));
+            b.append("| RSS under churn, list rewritten every 100 ms (MB) | %.0f |%n| CPU under churn (%% of one core) | %.1f |%n"
+                    .formatted(jar.churn().rssMb(), jar.churn().cpuPercent()));
+
+            double watchRuntimeP95 = ConvergenceBenchmark.percentile(convergence.get("consul watch + runtime"), 95);
+            double batch1000 = costs.stream().filter(c -> c.servers() == 1000).mapToDouble(RuntimeApplyBenchmark.Cost::batchedMs)
+                    .findFirst().orElse(Double.NaN);
+            int failed = churn.stream().mapToInt(ChurnBenchmark.Outcome::failed).sum();
+            double rss = Math.max(jar.idle().rssMb(), jar.churn().rssMb());
+            long startup = jar.startupMs().stream().mapToLong(Long::longValue).max().orElse(0);
+            b.append("\n### Targets\n\n| target | measured | met |\n|---|---:|:---:|\n");
+            target(b, "consul watch + runtime p95 ≤ 100 ms", "%.0f ms".formatted(watchRuntimeP95), watchRuntimeP95 <= 100);
+            target(b, "0 failed requests, both update types", Integer.toString(failed), failed == 0);
+            target(b, "1000-server batch ≤ 200 ms", "%.1f ms".formatted(batch1000), batch1000 <= 200);
+            target(b, "RSS ≤ 200 MB", "%.0f MB".formatted(rss), rss <= 200);
+            target(b, "start-up ≤ 3 s", "%d ms".formatted(startup), startup <= 3000);
+            return b.toString();
+        }
+
+        private static void target(StringBuilder b, String what, String measured, boolean met) {
+            b.append("| ").append(what).append(" | ").append(measured).append(" | ").append(met ? "yes" : "**no**").append(" |\n");
+        }
+    }
+}

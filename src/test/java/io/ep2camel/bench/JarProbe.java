@@ -1,0 +1,141 @@
+package io.ep2camel.bench;
+
+import io.ep2camel.testsupport.FreePort;
+import io.ep2camel.testsupport.TestDirs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+/**
+ * The built jar as an operator runs it (the JVM flags of etc/ep2.service, the shipped etc/ demo
+ * config in a temp dir, a real HAProxy): start-up to the first haproxy.cfg, then resident memory
+ * and CPU of the controller process while idle and while its file orchestrator changes every
+ * 100 ms (update_by_config, so a reload per reload_min_interval).
+ */
+public final class JarProbe {
+    static final List<String> JVM_FLAGS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC");
+    private static final long CLOCK_TICKS = 100;   // USER_HZ on Linux
+
+    public record Usage(double rssMb, double cpuPercent) {
+    }
+
+    public record Outcome(List<Long> startupMs, Usage idle, Usage churn) {
+    }
+
+    public static Outcome run(Path jar, int startups) throws Exception {
+        List<Long> startup = new ArrayList<>();
+        Usage idle = null;
+        Usage churn = null;
+        for (int run = 0; run < startups; run++) {
+            Path dir = TestDirs.shortTemp();
+            Process p = null;
+            try {
+                Path conf = demo(dir);
+                long t0 = System.nanoTime();
+                p = new ProcessBuilder(command(jar, conf)).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("out.txt").toFile()).start();
+                while (!Files.exists(dir.resolve("haproxy.cfg"))) {
+                    if (!p.isAlive()) {
+                        throw new IllegalStateException("the jar exited: " + Files.readString(dir.resolve("out.txt")));
+                    }
+                    Thread.sleep(5);
+                }
+                startup.add((System.nanoTime() - t0) / 1_000_000);
+                if (run == startups - 1) {
+                    Thread.sleep(5000);                            // settled
+                    idle = sample(p.pid(), 10_000, () -> { });
+                    Random random = new Random(3);
+                    Path list = dir.resolve("backends.txt");
+                    churn = sample(p.pid(), 10_000, () -> write(list, random));
+                }
+            } finally {
+                if (p != null) {
+                    p.destroy();
+                    p.waitFor();
+                }
+                stopHaproxy(dir.resolve("haproxy.pid"));
+                TestDirs.deleteQuietly(dir);
+            }
+        }
+        return new Outcome(startup, idle, churn);
+    }
+
+    static List<String> command(Path jar, Path conf) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(JVM_FLAGS);
+        cmd.addAll(List.of("-jar", jar.toString(), "-f", conf.toString()));
+        return cmd;
+    }
+
+    /** The shipped demo config (etc/), moved into {@code dir} with a free observe port. */
+    private static Path demo(Path dir) throws IOException {
+        for (String f : List.of("ep2.conf", "haproxy.cfg.template", "backends.txt")) {
+            String text = Files.readString(Path.of("etc", f)).replace("/tmp/ep2-demo", dir.toString());
+            if (f.equals("ep2.conf")) {
+                text = text.replaceAll("(?m)^observe_port = .*$", "observe_port = " + FreePort.find());
+            }
+            if (f.equals("haproxy.cfg.template")) {
+                text = java.util.regex.Pattern.compile("bind (\\*|127\\.0\\.0\\.1):\\d+").matcher(text)
+                        .replaceAll(m -> "bind 127.0.0.1:" + FreePort.find());   // each bind its own port
+            }
+            Files.writeString(dir.resolve(f), text);
+        }
+        return dir.resolve("ep2.conf");
+    }
+
+    /** CPU share and RSS of the process over {@code millis}, running {@code tick} every 100 ms. */
+    private static Usage sample(long pid, long millis, Runnable tick) throws Exception {
+        long cpu0 = cpuTicks(pid);
+        long t0 = System.nanoTime();
+        double maxRss = 0;
+        while (System.nanoTime() - t0 < millis * 1_000_000) {
+            tick.run();
+            maxRss = Math.max(maxRss, rssMb(pid));
+            Thread.sleep(100);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Usage(maxRss, 100.0 * (cpuTicks(pid) - cpu0) / CLOCK_TICKS / seconds);
+    }
+
+    private static void write(Path list, Random random) {
+        String text = random.ints(20, 0, 40).distinct().mapToObj(i -> "127.0.0.1:" + (21000 + i) + "\n")
+                .collect(Collectors.joining());
+        try {
+            Path tmp = list.resolveSibling("backends.tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, list, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);   // utime, stime (fields 14 and 15)
+    }
+
+    private static double rssMb(long pid) throws IOException {
+        return Arrays.stream(Files.readString(Path.of("/proc/" + pid + "/status")).split("\n"))
+                .filter(l -> l.startsWith("VmRSS:")).findFirst()
+                .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024.0).orElse(0.0);
+    }
+
+    private static void stopHaproxy(Path pidFile) {
+        try {
+            if (Files.exists(pidFile)) {
+                long pid = Long.parseLong(Files.readString(pidFile).trim().split("\\s+")[0]);
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+                Thread.sleep(200);
+            }
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+            // best effort: the temp dir goes either way
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.ep2camel.pipeline;
+
+import io.ep2camel.model.Backend;
+import io.ep2camel.model.BackendSet;
+import io.ep2camel.testsupport.MovableClock;
+import io.ep2camel.testsupport.TestPools;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PendingChangesTest {
+    private static final BackendSet A = BackendSet.of(new Backend("10.0.0.1", 80));
+    private static final BackendSet B = BackendSet.of(new Backend("10.0.0.2", 80));
+    private static final BackendSet C = BackendSet.of(new Backend("10.0.0.3", 80));
+    private final MovableClock clock = new MovableClock();
+
+    private PendingChanges pending(Pools pools, ApplyWindow window, boolean reloads) {
+        return new PendingChanges(pools, window, reloads, clock);
+    }
+
+    @Test
+    void oneRoundCoversEveryPoolQueuedSinceTheLastApply() throws Exception {
+        Pools pools = TestPools.of("api");
+        PendingChanges p = pending(pools, ApplyWindow.AT_ONCE, true);
+        Pool web = pools.first();
+        Pool api = pools.find("api").orElseThrow();
+        p.offer(web, A, 1);
+        p.offer(web, B, 2);                               // the newest answer of a pool wins
+        p.offer(api, C, 3);
+        Round round = p.take();
+        assertThat(round.changed()).containsExactly(web, api);
+        assertThat(round.target(web)).isEqualTo(B);
+        assertThat(round.target(api)).isEqualTo(C);
+        assertThat(round.receivedNanos(web)).as("the first answer of the round").isEqualTo(1);
+        assertThat(p.take().isEmpty()).isTrue();
+        assertThat(p.waiting()).isFalse();
+    }
+
+    @Test
+    void theFirstApplyWaitsUntilEveryPoolHasAnswered() throws Exception {
+        Pools pools = TestPools.of("api");
+        PendingChanges p = pending(pools, ApplyWindow.AT_ONCE, true);
+        p.offer(pools.first(), A, 1);
+        assertThat(p.take().isEmpty()).as("api has never answered").isTrue();
+        assertThat(p.waiting()).isTrue();
+        p.offer(pools.find("api").orElseThrow(), BackendSet.EMPTY, 2);
+        Round round = p.take();
+        assertThat(round.changed()).hasSize(2);
+        round.markApplied();
+        // from now on one pool alone may go; the other keeps what it was brought to
+        p.offer(pools.first(), B, 3);
+        Round next = p.take();
+        assertThat(next.changed()).containsExactly(pools.first());
+        assertThat(next.target(pools.find("api").orElseThrow())).isEqualTo(BackendSet.EMPTY);
+    }
+
+    @Test
+    void debounceCoalescesABurstUntilItIsQuietOrTheMaximumWaitPassed() throws Exception {
+        Pools pools = TestPools.of();
+        Pool web = pools.first();
+        web.applied().markApplied(A);
+        PendingChanges p = pending(pools, new ApplyWindow(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ZERO), false);
+        p.offer(web, B, 1);
+        clock.move(Duration.ofMillis(1500));
+        assertThat(p.take().isEmpty()).as("not quiet for 2 s yet").isTrue();
+        p.offer(web, C, 2);                                  // the burst goes on: the quiet window restarts
+        clock.move(Duration.ofMillis(1500));
+        assertThat(p.take().isEmpty()).isTrue();
+        clock.move(Duration.ofMillis(600));
+        Round round = p.take();                              // 2.1 s quiet
+        assertThat(round.target(web)).isEqualTo(C);
+        round.markApplied();
+
+        // continuous churn: applied at the latest debounce_max after the first change
+        for (int i = 0; i < 5; i++) {
+            p.offer(web, i % 2 == 0 ? A : B, 10 + i);
+            clock.move(Duration.ofSeconds(1));
+            if (i < 4) {
+                assertThat(p.take().isEmpty()).as("after %d s", i + 1).isTrue();
+            }
+        }
+        assertThat(p.take().isEmpty()).as("5 s after the first change").isFalse();
+    }
+
+    @Test
+    void anUnchangedAnswerIsAReconcileAndIsNotHeldByTheDebounce() throws Exception {
+        Pools pools = TestPools.of();
+        Pool web = pools.first();
+        web.applied().markApplied(A);
+        PendingChanges p = pending(pools, new ApplyWindow(Duration.ofSeconds(2), Duration.ofSeconds(8), Duration.ZERO), false);
+        p.offer(web, A, 1);
+        assertThat(p.take().changed()).containsExactly(web);
+    }
+
+    @Test
+    void reloadsAreRateLimitedAndWhatArrivesMeanwhileGoesOutTogether() throws Exception {
+        Pools pools = TestPools.of("api");
+        Pool web = pools.first();
+        Pool api = pools.find("api").orElseThrow();
+        PendingChanges p = pending(pools, new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(3)), true);
+        p.offer(web, A, 1);
+        p.offer(api, A, 1);
+        p.take().markApplied();                             // the bootstrap reload
+        clock.move(Duration.ofSeconds(1));
+        p.offer(web, B, 2);
+        assertThat(p.take().isEmpty()).as("1 s after the last reload").isTrue();
+        clock.move(Duration.ofSeconds(1));
+        p.offer(api, C, 3);
+        assertThat(p.take().isEmpty()).isTrue();
+        clock.move(Duration.ofSeconds(1));
+        assertThat(p.take().changed()).as("3 s after: one reload for both").containsExactly(web, api);
+    }
+
+    @Test
+    void runtimeUpdatesAreNotRateLimited() throws Exception {
+        Pools pools = TestPools.of();
+        PendingChanges p = pending(pools, new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(3)), false);
+        p.offer(pools.first(), A, 1);
+        p.take().markApplied();
+        p.offer(pools.first(), B, 2);
+        assertThat(p.take().changed()).hasSize(1);
+    }
+
+    @Test
+    void aWindowNeverWaitsLongerThanItsMinimum() {
+        ApplyWindow w = new ApplyWindow(Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ZERO);
+        assertThat(w.max()).isEqualTo(Duration.ofSeconds(4));
+    }
+}
