@@ -67,7 +67,7 @@ class ConsulConfigTest {
     void pollModeAndOtherOrchestratorsKeepThePollTimer() throws Exception {
         assertThat(load("watch = False\n").toCamelProperties().getProperty("ep2.poll.enabled")).isEqualTo("true");
         assertThat(load("file", "").toCamelProperties().getProperty("ep2.poll.enabled")).isEqualTo("true");
-        assertThat(load("file", "").watches()).isFalse();
+        assertThat(load("file", "").pools().get(0).watches()).isFalse();
     }
 
     @Test
