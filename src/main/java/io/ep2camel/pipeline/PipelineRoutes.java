@@ -33,8 +33,12 @@ public class PipelineRoutes extends RouteBuilder {
     private static final String ROUND = "ep2Round";
     private static final String FETCH_URI = "ep2FetchUri";
     static final String ACCEPT = "direct:ep2-accept";
-    /** One apply at a time, whichever source asked; the caller waits until it is done. */
-    static final String APPLY = "seda:ep2-apply?waitForTaskToComplete=Always&timeout=0";
+    /**
+     * One apply at a time, whichever source asked; the caller waits until it is done. A short
+     * pollTimeout: seda's consumer sleeps a whole pollTimeout (1 s by default) if it first polls
+     * while Camel is still starting, which would delay the bootstrap by that much.
+     */
+    static final String APPLY = "seda:ep2-apply?waitForTaskToComplete=Always&timeout=0&pollTimeout=100";
     static final String UPDATE_BY_CONFIG = "direct:ep2-update-by-config";
     static final String UPDATE_BY_RUNTIME = "direct:ep2-update-by-runtime";
 
@@ -92,7 +96,7 @@ public class PipelineRoutes extends RouteBuilder {
                 .process(e -> pending.offer(pool(e), e.getMessage().getBody(BackendSet.class), System.nanoTime()));
 
         // what the apply window held back (debounce, reload rate limit) goes out when it is due
-        from("timer:ep2-apply-due?period=50").routeId("ep2-apply-due")
+        from("timer:ep2-apply-due?period=100").routeId("ep2-apply-due")
                 .filter(method(pending, "waiting"))
                 .to(APPLY);
 

@@ -19,7 +19,9 @@ import java.util.stream.Collectors;
  * 100 ms (update_by_config, so a reload per reload_min_interval).
  */
 public final class JarProbe {
-    static final List<String> JVM_FLAGS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC");
+    /** etc/ep2.service's flags, but for the archive's path. */
+    static final List<String> JVM_FLAGS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xshare:auto");
     private static final long CLOCK_TICKS = 100;   // USER_HZ on Linux
 
     public record Usage(double rssMb, double cpuPercent) {
@@ -29,6 +31,34 @@ public final class JarProbe {
     }
 
     public static Outcome run(Path jar, int startups) throws Exception {
+        Path archive = classDataArchive(jar);
+        try {
+            return run(jar, archive, startups);
+        } finally {
+            Files.deleteIfExists(archive);
+        }
+    }
+
+    /** The install step of etc/ep2.service: one dry run that writes the jar's class-data archive. */
+    private static Path classDataArchive(Path jar) throws Exception {
+        Path dir = TestDirs.shortTemp();
+        Path archive = Files.createTempFile("ep2-", ".jsa");
+        Files.delete(archive);
+        try {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:ArchiveClassesAtExit=" + archive));
+            cmd.addAll(List.of("-jar", jar.toString(), "-f", demo(dir).toString(), "--dry-run"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("dry.txt").toFile()).start();
+            if (p.waitFor() != 0 || !Files.exists(archive)) {
+                throw new IllegalStateException("the archive's dry run failed: " + Files.readString(dir.resolve("dry.txt")));
+            }
+            return archive;
+        } finally {
+            TestDirs.deleteQuietly(dir);
+        }
+    }
+
+    private static Outcome run(Path jar, Path archive, int startups) throws Exception {
         List<Long> startup = new ArrayList<>();
         Usage idle = null;
         Usage churn = null;
@@ -38,7 +68,7 @@ public final class JarProbe {
             try {
                 Path conf = demo(dir);
                 long t0 = System.nanoTime();
-                p = new ProcessBuilder(command(jar, conf)).redirectErrorStream(true)
+                p = new ProcessBuilder(command(jar, archive, conf)).redirectErrorStream(true)
                         .redirectOutput(dir.resolve("out.txt").toFile()).start();
                 while (!Files.exists(dir.resolve("haproxy.cfg"))) {
                     if (!p.isAlive()) {
@@ -66,9 +96,10 @@ public final class JarProbe {
         return new Outcome(startup, idle, churn);
     }
 
-    static List<String> command(Path jar, Path conf) {
+    static List<String> command(Path jar, Path archive, Path conf) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(JVM_FLAGS);
+        cmd.add("-XX:SharedArchiveFile=" + archive);
         cmd.addAll(List.of("-jar", jar.toString(), "-f", conf.toString()));
         return cmd;
     }
