@@ -1,43 +1,17 @@
 #!/usr/bin/env bash
-# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | startup | consul [--runs N] [--poll-seconds S] [--only watch|poll]
-#   all       the whole suite (~15 min on 2 cores): convergence p50/p95/max for file and consul watch x
+# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll]
+#   all       the whole suite (~6 min on 2 cores): convergence p50/p95/max for file and consul watch x
 #             update_by_config and update_by_runtime, failed requests during 100 scale events under load
 #             (both update types), runtime apply cost for 10/100/1000/5000 servers, the jar's start-up,
 #             RSS and CPU idle and under churn; writes target/bench/results.md (with the targets) and
 #             target/bench/results.png
 #   runtime   apply cost of N server changes over the stats socket: batched vs one connection per command
-#   startup   the built jar: start-up to the first haproxy.cfg, and resident memory 5 s later (idle),
-#             with the JVM flags of etc/ep2.service; 3 runs on the local demo config (etc/)
 #   consul    convergence latency (p50/p95/max) from a Consul catalog change to HAProxy serving the new
 #             server: watch vs poll, update_by_config vs update_by_runtime (Consul API double, ~6 min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v haproxy >/dev/null || { echo "haproxy is not installed (apt-get install -y haproxy)" >&2; exit 1; }
 
-startup() {
-  mvn -q -B package -DskipTests >/dev/null 2>&1 || { echo "build failed: mvn package" >&2; exit 1; }
-  local dir pid t0 t1
-  dir=$(mktemp -d /tmp/ep2b.XXXX)
-  cp etc/ep2.conf etc/haproxy.cfg.template etc/backends.txt "$dir"/
-  sed -i "s#/tmp/ep2-demo#$dir#g" "$dir/ep2.conf" "$dir/haproxy.cfg.template"
-  echo "| run | start-up to first config (ms) | RSS idle after 5 s (MB) |"
-  echo "|---:|---:|---:|"
-  for run in 1 2 3; do
-    rm -f "$dir/haproxy.cfg"
-    t0=$(date +%s%N)
-    java -Xms32m -Xmx192m -XX:+UseSerialGC -jar target/ep2-camel.jar -f "$dir/ep2.conf" >"$dir/out.txt" 2>&1 &
-    pid=$!
-    while [ ! -f "$dir/haproxy.cfg" ]; do sleep 0.01; done
-    t1=$(date +%s%N)
-    sleep 5
-    echo "| $run | $(( (t1 - t0) / 1000000 )) | $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 )) |"
-    kill "$pid"; wait "$pid" 2>/dev/null || true
-    kill "$(cat "$dir/haproxy.pid")" 2>/dev/null || true
-    sleep 1
-  done
-  rm -rf "$dir"
-}
-if [ "${1:-}" = startup ]; then startup; exit 0; fi
 build_log=$(mktemp)
 trap 'rm -f "$build_log"' EXIT
 cp_file=target/bench.classpath
@@ -53,5 +27,5 @@ case "$what" in
   all) java -cp "$cp" -Dep2.log_level=WARN -Djava.awt.headless=true io.ep2camel.bench.BenchmarkSuite "$@" ;;
   runtime) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.RuntimeApplyBenchmark "$@" ;;
   consul) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ConvergenceBenchmark "$@" ;;
-  *) echo "unknown benchmark '$what' (known: all, runtime, consul, startup)" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$what' (known: all, runtime, consul)" >&2; exit 2 ;;
 esac

@@ -133,7 +133,10 @@ class MultiPoolE2ETest {
         assertThat(fx.haproxy().workerPids()).isEqualTo(workers);
         assertThat(fx.log()).containsPattern("runtime update of be_app: .*; api: .*: \\d+ commands over the stats socket");
         // the file on disk follows both pools' slots, for a later reload or restart
-        assertThat(fx.config()).contains("server slot3 127.0.0.1:" + api.port(2));
+        String apiSection = fx.config().substring(fx.config().indexOf("listen api"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(apiSection).containsPattern("server slot\\d 127\\.0\\.0\\.1:" + api.port(i) + " check\n");
+        }
     }
 
     @Test
@@ -159,5 +162,29 @@ class MultiPoolE2ETest {
             assertThat(consul.requestsSince(java.time.Instant.EPOCH)).as("only service api is asked for")
                     .allMatch(r -> r.path().endsWith("/api"));
         }
+    }
+
+    @Test
+    void dryRunShowsEveryPoolAndOnceAppliesThemAll() throws Exception {
+        filePool("update_by_config");
+        webServers(0);
+        apiServers(1, 2);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertThat(Ep2Main.run(new String[] {"-f", fx.conf.toString(), "--dry-run"})).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("# orchestrator file (backend be_app): 1 backends")
+                .contains("# orchestrator file (backend api): 2 backends")
+                .contains("server srv_127.0.0.1_" + api.port(2) + " 127.0.0.1:" + api.port(2) + " check");
+        assertThat(fx.haproxyCfg).doesNotExist();
+
+        assertThat(Ep2Main.run(new String[] {"-f", fx.conf.toString(), "--once"})).isZero();
+        fx.awaitServed("b1");
+        awaitApi("a2", "a3");
     }
 }
