@@ -3,22 +3,18 @@ package io.ep2camel;
 import io.ep2camel.testsupport.ConsulDouble;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.FreePort;
-import io.ep2camel.testsupport.Http;
 import io.ep2camel.testsupport.HttpBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import static io.ep2camel.testsupport.ConsulDouble.instance;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Several pools in one controller: EP2's own backend be_app fed by the file orchestrator, plus
@@ -66,17 +62,11 @@ class MultiPoolE2ETest {
     }
 
     private Set<String> servedByApi(int n) {
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < n; i++) {
-            seen.add(Http.tryGet(apiPort));
-        }
-        return seen;
+        return Ep2Fixture.servedAt(apiPort, n);
     }
 
     private void awaitApi(String... names) {
-        Set<String> wanted = Set.of(names);
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
-                .until(() -> servedByApi(4 * wanted.size()).equals(wanted));
+        Ep2Fixture.awaitServedAt(apiPort, names);
     }
 
     private void filePool(String updateType) {

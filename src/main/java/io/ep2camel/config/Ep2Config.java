@@ -84,20 +84,21 @@ public final class Ep2Config {
                 .orElse(List.of());
     }
 
+    /** EP2's own pool's backend. */
     public String backendName() {
-        return require(ConfigKey.BACKEND_NAME);
+        return pools.get(0).backendName();
     }
 
     public Optional<Integer> backendPort() {
-        return get(ConfigKey.BACKEND_PORT).map(Integer::valueOf);
+        return pools.get(0).backendPort();
     }
 
     public Optional<Integer> backendMaxconn() {
-        return get(ConfigKey.BACKEND_MAXCONN).map(Integer::valueOf);
+        return pools.get(0).backendMaxconn();
     }
 
     public Optional<String> checkInterval() {
-        return get(ConfigKey.CHECK_INTERVAL);
+        return pools.get(0).checkInterval();
     }
 
     public String observeHost() {

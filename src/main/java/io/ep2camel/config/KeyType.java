@@ -52,12 +52,7 @@ enum KeyType {
     SECONDS {
         @Override
         String check(String v) {
-            double d;
-            try {
-                d = Double.parseDouble(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a number: '" + v + "'");
-            }
+            double d = number(v);
             // a timer period rounds to whole milliseconds; 0 ms would fire once and never again
             if (!(d >= 0.001) || Double.isInfinite(d)) {
                 throw new IllegalArgumentException("must be a number of seconds, at least 0.001: '" + v + "'");
@@ -69,12 +64,7 @@ enum KeyType {
     SECONDS_OR_ZERO {
         @Override
         String check(String v) {
-            double d;
-            try {
-                d = Double.parseDouble(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a number: '" + v + "'");
-            }
+            double d = number(v);
             if (!(d >= 0) || Double.isInfinite(d) || d > 3600) {
                 throw new IllegalArgumentException("must be a number of seconds from 0 to 3600: '" + v + "'");
             }
@@ -123,6 +113,14 @@ enum KeyType {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a whole number: '" + v + "'");
+        }
+    }
+
+    private static double number(String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number: '" + v + "'");
         }
     }
 }

@@ -156,18 +156,27 @@ public final class Ep2Fixture implements AutoCloseable {
 
     /** The backend names HAProxy answered with over {@code n} requests through the frontend. */
     public Set<String> served(int n) {
+        return servedAt(frontendPort, n);
+    }
+
+    /** The same through another frontend of the template (another pool's). */
+    public static Set<String> servedAt(int port, int n) {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < n; i++) {
-            seen.add(Http.tryGet(frontendPort));
+            seen.add(Http.tryGet(port));
         }
         return seen;
     }
 
     /** Waits until HAProxy serves exactly these backends. */
     public void awaitServed(String... names) {
+        awaitServedAt(frontendPort, names);
+    }
+
+    public static void awaitServedAt(int port, String... names) {
         Set<String> wanted = Set.of(names);
         Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
-                .until(() -> served(4 * wanted.size()).equals(wanted));
+                .until(() -> servedAt(port, 4 * wanted.size()).equals(wanted));
     }
 
     public String log() throws IOException {
