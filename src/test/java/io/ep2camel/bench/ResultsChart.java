@@ -70,11 +70,13 @@ final class ResultsChart {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.drawString(p.title() + (p.log() ? " (log scale)" : ""), x0 + 20, y0 + 28);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        // the legend right of the title, clear of the axis' unit label
         for (int s = 0; s < p.series().length; s++) {
+            int lx = x0 + w / 2 + 40 + s * 120;
             g.setColor(SERIES[s]);
-            g.fillRect(x0 + 20 + s * 120, y0 + 38, 10, 10);
+            g.fillRect(lx, y0 + 18, 10, 10);
             g.setColor(Color.BLACK);
-            g.drawString(p.series()[s], x0 + 34 + s * 120, y0 + 48);
+            g.drawString(p.series()[s], lx + 14, y0 + 28);
         }
         double max = p.groups().stream().flatMapToDouble(gr -> java.util.Arrays.stream(gr.values())).max().orElse(1);
         max = Math.max(max, p.log() ? 10 : 1);
@@ -102,7 +104,7 @@ final class ResultsChart {
             g.setColor(Color.DARK_GRAY);
             g.drawString(label(t), x0 + 8, y + 4);
         }
-        g.drawString(p.unit(), x0 + 8, top - 8);
+        g.drawString(p.unit(), x0 + 8, top - 12);
         int groups = p.groups().size();
         int slot = (right - left) / Math.max(1, groups);
         int bar = Math.max(8, (slot - 30) / p.series().length);
