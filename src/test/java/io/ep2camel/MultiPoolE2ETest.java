@@ -1,9 +1,11 @@
 package io.ep2camel;
 
+import io.ep2camel.testsupport.AwsQueryDouble;
 import io.ep2camel.testsupport.ConsulDouble;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.FreePort;
 import io.ep2camel.testsupport.HttpBackends;
+import io.ep2camel.testsupport.LoopbackBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -176,5 +178,32 @@ class MultiPoolE2ETest {
         assertThat(Ep2Main.run(new String[] {"-f", fx.conf.toString(), "--once"})).isZero();
         fx.awaitServed("b1");
         awaitApi("a2", "a3");
+    }
+
+    @Test
+    void anAutoScalingGroupPoolBesideAFilePool() throws Exception {
+        try (LoopbackBackends instances = LoopbackBackends.start(2); AwsQueryDouble aws = AwsQueryDouble.start()) {
+            aws.running("i-1", LoopbackBackends.ip(1)).running("i-2", LoopbackBackends.ip(2));
+            aws.group("api-asg", AwsQueryDouble.inService("i-1"));
+            aws.group("web-asg", AwsQueryDouble.inService("i-2"));       // another group: not this pool's
+            fx.section("AWS").put("region_name", "us-east-1");
+            fx.section("AWS").put("endpoint_url", aws.endpoint().toString());
+            fx.section("AWS").put("aws_access_key_id", "AKIDMULTIPOOL");
+            fx.section("AWS").put("aws_secret_access_key", "multi-pool-secret");
+            fx.section("pool:api").put("orchestrator", "aws");
+            fx.section("pool:api").put("asg_name", "api-asg");
+            fx.section("pool:api").put("backend_port", Integer.toString(instances.port()));
+            fx.writeConf();
+            webServers(0);
+            fx.startController();
+            fx.awaitServed("b1");
+            Ep2Fixture.awaitServedAt(apiPort, "b1");               // instance i-1 on 127.0.0.2
+
+            aws.group("api-asg", AwsQueryDouble.inService("i-1"), AwsQueryDouble.inService("i-2"));   // scale out
+            Ep2Fixture.awaitServedAt(apiPort, "b1", "b2");
+            assertThat(fx.served(8)).isEqualTo(Set.of("b1"));
+            assertThat(aws.requests(AwsQueryDouble.ASG_ACTION)).as("only the pool's group is asked for")
+                    .allMatch(r -> r.params().get("AutoScalingGroupNames.member.1").equals("api-asg"));
+        }
     }
 }
