@@ -2,6 +2,7 @@ package io.ep2camel;
 
 import io.ep2camel.config.Ep2Config;
 import io.ep2camel.config.Ep2ConfigLoader;
+import io.ep2camel.config.PoolSpec;
 import io.ep2camel.model.Backend;
 import io.ep2camel.model.BackendSet;
 import io.ep2camel.render.HaproxyConfigRenderer;
@@ -27,11 +28,12 @@ class ShippedFilesTest {
     void sampleConfigLoadsAndItsTemplatePassesHaproxyCheck() throws Exception {
         RouteLocator routes = RouteLocator.detect(Optional.empty());
         Ep2Config cfg = new Ep2ConfigLoader(routes.orchestrators()).load(Path.of("etc/ep2.conf"));
-        assertThat(cfg.orchestrator()).isEqualTo("file");
+        PoolSpec pool = cfg.pools().get(0);
+        assertThat(pool.orchestrator()).isEqualTo("file");
         assertThat(cfg.templateFile()).isEqualTo(Path.of("etc/haproxy.cfg.template").toAbsolutePath().normalize());
 
         String config = new HaproxyConfigRenderer(new TemplateRenderer(cfg.templateFile())).render(List.of(
-                PoolLines.of(cfg.backendName(), new ServerLineFormat(cfg.backendMaxconn(), cfg.checkInterval()),
+                PoolLines.of(pool.backendName(), new ServerLineFormat(pool.backendMaxconn(), pool.checkInterval()),
                         BackendSet.of(new Backend("127.0.0.1", 18081)))));
         Path dir = TestDirs.shortTemp();
         try {

@@ -84,34 +84,12 @@ public final class Ep2Config {
                 .orElse(List.of());
     }
 
-    /** EP2's own pool's backend. */
-    public String backendName() {
-        return pools.get(0).backendName();
-    }
-
-    public Optional<Integer> backendPort() {
-        return pools.get(0).backendPort();
-    }
-
-    public Optional<Integer> backendMaxconn() {
-        return pools.get(0).backendMaxconn();
-    }
-
-    public Optional<String> checkInterval() {
-        return pools.get(0).checkInterval();
-    }
-
     public String observeHost() {
         return require(ConfigKey.OBSERVE_HOST);
     }
 
     public int observePort() {
         return Integer.parseInt(require(ConfigKey.OBSERVE_PORT));
-    }
-
-
-    public Optional<Integer> nodeSlots() {
-        return get(ConfigKey.NODE_SLOTS).map(Integer::valueOf);
     }
 
     public Optional<String> serviceName() {
@@ -124,10 +102,6 @@ public final class Ep2Config {
 
     public UpdateType updateType() {
         return UpdateType.valueOf(require(ConfigKey.UPDATE_TYPE).toUpperCase(Locale.ROOT));
-    }
-
-    public String orchestrator() {
-        return require(ConfigKey.ORCHESTRATOR);
     }
 
     public Duration sleepBeforeNextRun() {
@@ -154,7 +128,6 @@ public final class Ep2Config {
     private Duration seconds(ConfigKey key) {
         return Duration.ofMillis(Math.round(Double.parseDouble(require(key)) * 1000));
     }
-
 
     /**
      * The config as Camel properties: {@code ep2.<section>.<key>} for every set key, plus

@@ -44,6 +44,7 @@ public final class Ep2ConfigLoader {
     private static final Map<String, ConfigKey> IDENTITY_KEYS = Map.of("aws", ConfigKey.ASG_NAME,
             "consul", ConfigKey.CONSUL_SERVICE_NAME, "file", ConfigKey.FILE_PATH);
 
+
     private final Set<String> orchestrators;
 
     /** @param orchestrators the orchestrator names that have a route (routes/NAME.camel.yaml) */
@@ -101,7 +102,8 @@ public final class Ep2ConfigLoader {
         for (ConfigKey k : ConfigKey.values()) {
             k.defaultValue().ifPresent(d -> values.putIfAbsent(k, resolve(k, k.type().check(d), abs.getParent())));
         }
-        checkModes(name, values);
+        String templateText = checkModes(name, values);
+        Path template = Path.of(values.get(ConfigKey.TEMPLATE_FILE));
         List<PoolSpec> pools = new java.util.ArrayList<>();
         pools.add(new PoolSpec("haproxy", true, values, routeSections.getOrDefault(values.get(ConfigKey.ORCHESTRATOR), Map.of())));
         for (Map.Entry<String, SubnodeConfiguration> pool : poolSections.entrySet()) {
@@ -110,7 +112,7 @@ public final class Ep2ConfigLoader {
                 throw new ConfigException(name, pool.getKey(), "backend_name",
                         "backend '" + spec.backendName() + "' is already fed by another pool");
             }
-            checkTemplateMentions(name, pool.getKey(), Path.of(values.get(ConfigKey.TEMPLATE_FILE)), spec.backendName());
+            checkTemplateMentions(name, pool.getKey(), template, templateText, spec.backendName());
             pools.add(spec);
         }
         return new Ep2Config(abs, values, routeSections, pools);
@@ -130,16 +132,7 @@ public final class Ep2ConfigLoader {
         if (!POOL_NAME.matcher(poolName).matches()) {
             throw new ConfigException(name, section, null, "pool name must be letters, digits, '_', '.', '-'");
         }
-        Map<String, String> raw = new java.util.LinkedHashMap<>();
-        for (Iterator<String> it = sub.getKeys(); it.hasNext(); ) {
-            String rawKey = it.next();
-            String key = rawKey.toLowerCase(Locale.ROOT);
-            List<Object> given = sub.getList(rawKey);
-            if (given.size() > 1 || raw.containsKey(key)) {
-                throw new ConfigException(name, section, key, "given more than once");
-            }
-            raw.put(key, given.isEmpty() || given.get(0) == null ? "" : given.get(0).toString().trim());
-        }
+        Map<String, String> raw = keyValues(name, section, sub);
         String orchestrator = raw.getOrDefault("orchestrator", "");
         if (orchestrator.isEmpty()) {
             throw new ConfigException(name, section, "orchestrator", "required in every pool");
@@ -170,11 +163,7 @@ public final class Ep2ConfigLoader {
                     throw new ConfigException(name, section, key, ex.getMessage());
                 }
             } else if (orchestratorSection == null && key.matches("[a-z0-9_]+")) {
-                try {
-                    routeKeys.put(key, KeyType.TEXT.check(e.getValue())); // a custom route's own key
-                } catch (IllegalArgumentException ex) {
-                    throw new ConfigException(name, section, key, ex.getMessage());
-                }
+                routeKeys.put(key, routeKey(name, section, key, e.getValue()));
             } else {
                 List<String> sharedIn = ConfigKey.sections().stream()
                         .filter(s -> ConfigKey.find(s, key).isPresent()).map(s -> "[" + s + "]").toList();
@@ -188,32 +177,18 @@ public final class Ep2ConfigLoader {
             throw new ConfigException(name, section, "backend_name",
                     "must be letters, digits, '_', '.', '-' in a pool: '" + backend + "'");
         }
-        ConfigKey identity = IDENTITY_KEYS.get(orchestrator);
-        if (identity != null && !v.containsKey(identity)) {
-            throw new ConfigException(name, section, identity.key(), "required in a pool of orchestrator " + orchestrator);
-        }
-        if (orchestrator.equals("aws")) {
-            if (!v.containsKey(ConfigKey.BACKEND_PORT)) {
-                throw new ConfigException(name, section, "backend_port", "required for orchestrator = aws");
+        for (ConfigKey k : requiredKeys(orchestrator)) {
+            if (!v.containsKey(k)) {
+                throw new ConfigException(name, section, k.key(), "required in a pool of orchestrator " + orchestrator);
             }
         }
-        try {
-            checkConsul(name, v);
-        } catch (ConfigException e) {
-            throw new ConfigException(name, section, null, e.getMessage().substring(name.length() + 2).replaceFirst("^\\[CONSUL] ", ""));
-        }
+        checkConsul(name, section, v);
         return new PoolSpec(section, false, v, routeKeys);
     }
 
     /** A second pool's servers must have a place in the template, or they would silently go nowhere. */
-    private static void checkTemplateMentions(String name, String section, Path template, String backend)
+    private static void checkTemplateMentions(String name, String section, Path template, String text, String backend)
             throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(template);
-        } catch (IOException e) {
-            return; // reported by checkTemplate already
-        }
         String q = Pattern.quote(backend);
         boolean ftl = template.toString().endsWith(".ftl");
         Pattern mention = Pattern.compile(ftl ? "pools\\s*(\\." + q + "\\b|\\[\\s*\"" + q + "\"\\s*])"
@@ -237,22 +212,36 @@ public final class Ep2ConfigLoader {
                     + ConfigKey.sections() + " and one per orchestrator route " + orchestrators.stream().sorted().toList());
         }
         Map<String, String> keys = new java.util.TreeMap<>();
+        for (Map.Entry<String, String> e : keyValues(name, section, sub).entrySet()) {
+            keys.put(e.getKey(), routeKey(name, section, e.getKey(), e.getValue()));
+        }
+        return keys;
+    }
+
+    /** A custom route's own key: a plain name, a value that passes the checks every value gets. */
+    private static String routeKey(String name, String section, String key, String value) throws ConfigException {
+        if (!key.matches("[a-z0-9_]+")) {
+            throw new ConfigException(name, section, key, "key must be letters, digits and '_'");
+        }
+        try {
+            return KeyType.TEXT.check(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, section, key, e.getMessage());
+        }
+    }
+
+    /** A section's keys, lower-cased as configparser does, each given once, values trimmed ("" when empty). */
+    private static Map<String, String> keyValues(String name, String section, SubnodeConfiguration sub)
+            throws ConfigException {
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
         for (Iterator<String> it = sub.getKeys(); it.hasNext(); ) {
             String rawKey = it.next();
             String key = rawKey.toLowerCase(Locale.ROOT);
-            if (!key.matches("[a-z0-9_]+")) {
-                throw new ConfigException(name, section, key, "key must be letters, digits and '_'");
-            }
             List<Object> given = sub.getList(rawKey);
             if (given.size() > 1 || keys.containsKey(key)) {
                 throw new ConfigException(name, section, key, "given more than once");
             }
-            String value = given.isEmpty() || given.get(0) == null ? "" : given.get(0).toString().trim();
-            try {
-                keys.put(key, KeyType.TEXT.check(value));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(name, section, key, e.getMessage());
-            }
+            keys.put(key, given.isEmpty() || given.get(0) == null ? "" : given.get(0).toString().trim());
         }
         return keys;
     }
@@ -284,7 +273,8 @@ public final class Ep2ConfigLoader {
         return value;
     }
 
-    private void checkModes(String name, Map<ConfigKey, String> v) throws ConfigException {
+    /** @return the template's text, for the checks of the pools it must place */
+    private String checkModes(String name, Map<ConfigKey, String> v) throws ConfigException {
         required(name, v, ConfigKey.BACKEND_NAME, "always");
         required(name, v, ConfigKey.TEMPLATE_FILE, "always");
         required(name, v, ConfigKey.ORCHESTRATOR, "always");
@@ -314,26 +304,19 @@ public final class Ep2ConfigLoader {
             throw error(name, ConfigKey.ORCHESTRATOR, "unknown orchestrator '" + orchestrator
                     + "'; available: " + orchestrators.stream().sorted().toList());
         }
-        switch (orchestrator) {
-            case "aws" -> {
-                required(name, v, ConfigKey.ASG_NAME, "orchestrator = aws");
-                required(name, v, ConfigKey.BACKEND_PORT, "orchestrator = aws");
-            }
-            case "consul" -> required(name, v, ConfigKey.CONSUL_SERVICE_NAME, "orchestrator = consul");
-            case "file" -> required(name, v, ConfigKey.FILE_PATH, "orchestrator = file");
-            default -> {
-                // a custom orchestrator route reads its own keys
-            }
+        for (ConfigKey k : requiredKeys(orchestrator)) {
+            required(name, v, k, "orchestrator = " + orchestrator);
         }
         checkAws(name, v);
-        checkConsul(name, v);
-        checkTemplate(name, Path.of(v.get(ConfigKey.TEMPLATE_FILE)));
+        checkConsul(name, null, v);
+        String templateText = checkTemplate(name, Path.of(v.get(ConfigKey.TEMPLATE_FILE)));
         checkWritableParent(name, ConfigKey.LOG_FILE, Path.of(v.get(ConfigKey.LOG_FILE)));
         String max = v.get(ConfigKey.DEBOUNCE_MAX);
         if (max != null && Double.parseDouble(max) < Double.parseDouble(v.get(ConfigKey.DEBOUNCE_MIN))) {
             throw error(name, ConfigKey.DEBOUNCE_MAX, "must not be less than debounce_min ("
                     + v.get(ConfigKey.DEBOUNCE_MIN) + "), not " + max);
         }
+        return templateText;
     }
 
     /**
@@ -366,33 +349,34 @@ public final class Ep2ConfigLoader {
      * [CONSUL], whatever the orchestrator: an agent address that is a host, a service name and a
      * datacenter that fit in a URL, a blocking wait Consul accepts (at most 10 minutes), an ACL
      * token that can travel as an HTTP header. The token's value is never part of a message.
+     * {@code section}: where the values came from, a [pool:NAME] (null: [CONSUL]).
      */
-    private static void checkConsul(String name, Map<ConfigKey, String> v) throws ConfigException {
+    private static void checkConsul(String name, String section, Map<ConfigKey, String> v) throws ConfigException {
         String ip = v.get(ConfigKey.CONSUL_IP);
         if (!io.ep2camel.model.HostNames.isValid(ip)) {
-            throw error(name, ConfigKey.CONSUL_IP, "not an IPv4/IPv6 address or host name: '"
+            throw error(name, section, ConfigKey.CONSUL_IP, "not an IPv4/IPv6 address or host name: '"
                     + io.ep2camel.model.HostNames.sanitize(ip) + "'");
         }
         String service = v.get(ConfigKey.CONSUL_SERVICE_NAME);
         if (service != null && !CONSUL_NAME.matcher(service).matches()) {
-            throw error(name, ConfigKey.CONSUL_SERVICE_NAME,
+            throw error(name, section, ConfigKey.CONSUL_SERVICE_NAME,
                     "not a Consul service name (letters, digits, '-', '_', '.'): '" + service + "'");
         }
         String dc = v.get(ConfigKey.CONSUL_DATACENTER);
         if (dc != null && !CONSUL_NAME.matcher(dc).matches()) {
-            throw error(name, ConfigKey.CONSUL_DATACENTER,
+            throw error(name, section, ConfigKey.CONSUL_DATACENTER,
                     "not a Consul datacenter name (letters, digits, '-', '_', '.'): '" + dc + "'");
         }
         String tags = v.get(ConfigKey.TAGS);
         if (tags != null && java.util.Arrays.stream(tags.split(",")).map(String::trim).anyMatch(String::isEmpty)) {
-            throw error(name, ConfigKey.TAGS, "empty tag in '" + tags + "' (comma separated tags, none empty)");
+            throw error(name, section, ConfigKey.TAGS, "empty tag in '" + tags + "' (comma separated tags, none empty)");
         }
         if (Integer.parseInt(v.get(ConfigKey.CONSUL_WAIT)) > 600) {
-            throw error(name, ConfigKey.CONSUL_WAIT, "at most 600 seconds (Consul's limit), not " + v.get(ConfigKey.CONSUL_WAIT));
+            throw error(name, section, ConfigKey.CONSUL_WAIT, "at most 600 seconds (Consul's limit), not " + v.get(ConfigKey.CONSUL_WAIT));
         }
         String token = v.get(ConfigKey.CONSUL_ACL_TOKEN);
         if (token != null && !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw error(name, ConfigKey.CONSUL_ACL_TOKEN, "must be printable ASCII without spaces (value not shown)");
+            throw error(name, section, ConfigKey.CONSUL_ACL_TOKEN, "must be printable ASCII without spaces (value not shown)");
         }
     }
 
@@ -413,7 +397,21 @@ public final class Ep2ConfigLoader {
         }
     }
 
-    private static void checkTemplate(String name, Path template) throws ConfigException {
+    /**
+     * The keys a built-in orchestrator cannot run without: what it watches, and for aws the port
+     * (instances carry none). A custom orchestrator route reads its own keys.
+     */
+    private static List<ConfigKey> requiredKeys(String orchestrator) {
+        List<ConfigKey> keys = new java.util.ArrayList<>();
+        Optional.ofNullable(IDENTITY_KEYS.get(orchestrator)).ifPresent(keys::add);
+        if (orchestrator.equals("aws")) {
+            keys.add(ConfigKey.BACKEND_PORT);
+        }
+        return keys;
+    }
+
+    /** Readable, with the servers' placeholder; returns its text. */
+    private static String checkTemplate(String name, Path template) throws ConfigException {
         String text;
         try {
             text = Files.readString(template);
@@ -426,6 +424,7 @@ public final class Ep2ConfigLoader {
             throw error(name, ConfigKey.TEMPLATE_FILE, "template " + template + " has no "
                     + (ftl ? "${nodes}" : "{{nodes}}") + " placeholder for the servers");
         }
+        return text;
     }
 
     /** Checked without creating anything: a bad config must leave no trace. */
@@ -453,6 +452,11 @@ public final class Ep2ConfigLoader {
     }
 
     private static ConfigException error(String name, ConfigKey k, String reason) {
-        return new ConfigException(name, k.section(), k.key(), reason);
+        return error(name, null, k, reason);
+    }
+
+    /** @param section where the value was given, when not in its own section (a [pool:NAME]) */
+    private static ConfigException error(String name, String section, ConfigKey k, String reason) {
+        return new ConfigException(name, section == null ? k.section() : section, k.key(), reason);
     }
 }

@@ -60,7 +60,7 @@ public final class PoolSpec {
         return Integer.parseInt(values.get(ConfigKey.EMPTY_CONFIRMATIONS));
     }
 
-    public Optional<String> get(ConfigKey key) {
+    private Optional<String> get(ConfigKey key) {
         return Optional.ofNullable(values.get(key));
     }
 

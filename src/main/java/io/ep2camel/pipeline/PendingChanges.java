@@ -75,11 +75,11 @@ public class PendingChanges {
                 LOG.info("first apply waits for the first answer of pool(s) {}", awaited);
             }
             lastAwaited = awaited;
-            return new Round(Map.of(), Map.of(), pools.all());
+            return Round.none(pools.all());
         }
         Instant now = clock.instant();
         if (pending.isEmpty() || !window.due(firstChange, lastChange, reloads ? lastReload : null, now)) {
-            return new Round(Map.of(), Map.of(), pools.all());
+            return Round.none(pools.all());
         }
         Round round = new Round(pending, received, pools.all());
         pending.clear();

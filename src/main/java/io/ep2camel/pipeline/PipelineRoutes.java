@@ -30,7 +30,6 @@ public class PipelineRoutes extends RouteBuilder {
     public static final String WEIGHT_KEY_HEADER = "Ep2WeightKey";
     private static final String FETCH_STARTED = "ep2.fetchStarted";
     private static final String POOL = "ep2Pool";
-    private static final String ROUND = "ep2Round";
     private static final String FETCH_URI = "ep2FetchUri";
     static final String ACCEPT = "direct:ep2-accept";
     /**
@@ -116,16 +115,15 @@ public class PipelineRoutes extends RouteBuilder {
         from(UPDATE_BY_CONFIG).routeId("ep2-update-by-config")
                 .onException(Exception.class).handled(true)
                     .bean(configUpdate, "rollback")
-                    .process(e -> round(e).applyFailed())
-                    .process(e -> round(e).changed().forEach(p -> p.metrics().applyFailed(Ep2Metrics.RELOAD)))
+                    .process(e -> applyFailed(e, Ep2Metrics.RELOAD))
                 .end()
-                .setProperty(ROUND, body())
+                .setProperty(Round.PROPERTY, body())
                 .log("applying ${body} by update_by_config")
                 .bean(configUpdate, "renderAndValidate")
                 .bean(configUpdate, "installAndReload")
                 .process(e -> round(e).markApplied())
                 .process(e -> applied(e, Ep2Metrics.RELOAD))
-                .log("applied: HAProxy serves the backends of ${exchangeProperty." + ROUND + "}");
+                .log("applied: HAProxy serves the backends of ${exchangeProperty." + Round.PROPERTY + "}");
     }
 
     private void configureUpdateByRuntime() {
@@ -134,10 +132,9 @@ public class PipelineRoutes extends RouteBuilder {
         from(UPDATE_BY_RUNTIME).routeId("ep2-update-by-runtime")
                 .onException(Exception.class).handled(true)
                     .bean(runtimeUpdate, "failed")
-                    .process(e -> round(e).applyFailed())
-                    .process(e -> round(e).changed().forEach(p -> p.metrics().applyFailed(Ep2Metrics.RUNTIME)))
+                    .process(e -> applyFailed(e, Ep2Metrics.RUNTIME))
                 .end()
-                .setProperty(ROUND, body())
+                .setProperty(Round.PROPERTY, body())
                 .bean(runtimeUpdate, "plan")
                 .filter(simple("${body.size} > 0"))
                     .to(runtimeUpdate.socketUri())
@@ -217,12 +214,19 @@ public class PipelineRoutes extends RouteBuilder {
         round.changed().forEach(p -> p.metrics().applied(kind, Duration.ofNanos(now - round.receivedNanos(p))));
     }
 
+    /** Every pool of a failed round backs off and counts the failure. */
+    private static void applyFailed(Exchange e, String kind) {
+        Round round = round(e);
+        round.applyFailed();
+        round.changed().forEach(p -> p.metrics().applyFailed(kind));
+    }
+
     private static Pool pool(Exchange e) {
         return e.getProperty(POOL, Pool.class);
     }
 
     private static Round round(Exchange e) {
-        return e.getProperty(ROUND, Round.class);
+        return e.getProperty(Round.PROPERTY, Round.class);
     }
 
     private static Duration since(Exchange e, String property) {

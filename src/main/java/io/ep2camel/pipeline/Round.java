@@ -12,10 +12,18 @@ import java.util.Map;
  * them all.
  */
 public record Round(Map<Pool, BackendSet> wanted, Map<Pool, Long> received, List<Pool> all) {
+    /** The exchange property the update routes keep the round in while its body becomes commands or config. */
+    public static final String PROPERTY = "ep2Round";
+
     public Round {
         wanted = Map.copyOf(wanted);
         received = Map.copyOf(received);
         all = List.copyOf(all);
+    }
+
+    /** Nothing to apply. */
+    static Round none(List<Pool> all) {
+        return new Round(Map.of(), Map.of(), all);
     }
 
     public boolean isEmpty() {

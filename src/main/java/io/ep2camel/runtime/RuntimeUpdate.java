@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -64,7 +65,6 @@ public class RuntimeUpdate {
      */
     public void plan(Exchange exchange) throws Exception {
         Round round = exchange.getMessage().getBody(Round.class);
-        exchange.setProperty("ep2Round", round);
         exchange.getMessage().setBody(List.of());
         if (!control.isRunning()) {
             LOG.info("HAProxy is not running: starting it with {}", round);
@@ -73,7 +73,7 @@ public class RuntimeUpdate {
         }
         Map<Pool, SlotPlan> plans;
         try {
-            plans = plans(round, new HashMap<>(), false);
+            plans = plans(round, pool -> pool.slots().drainSince());
         } catch (HaproxySocketException e) {
             if (!e.getMessage().contains("Can't find backend") && !e.getMessage().contains("No such")) {
                 throw e;
@@ -102,8 +102,10 @@ public class RuntimeUpdate {
      * One socket call reads the state of every pool in the round; each pool is then planned
      * against what HAProxy reports. A pool whose backend has no slots (an HAProxy started from
      * another config) gets a plan that asks for the reload writing them.
+     *
+     * @param drainSince each pool's draining servers, which planning updates (a preview passes copies)
      */
-    private Map<Pool, SlotPlan> plans(Round round, Map<Pool, Map<String, Instant>> scratch, boolean preview) {
+    private Map<Pool, SlotPlan> plans(Round round, Function<Pool, Map<String, Instant>> drainSince) {
         List<Pool> changed = round.changed();
         List<String> reads = new ArrayList<>();
         changed.forEach(p -> reads.addAll(List.of("show servers state " + p.backend(), "show stat " + p.backend() + " 4 -1")));
@@ -119,10 +121,8 @@ public class RuntimeUpdate {
                 plans.put(pool, new SlotPlan(List.of(), planner.initialLayout(wanted), true));
                 continue;
             }
-            Map<String, Instant> drainSince = preview
-                    ? scratch.computeIfAbsent(pool, p -> new HashMap<>(p.slots().drainSince())) : pool.slots().drainSince();
             plans.put(pool, planner.plan(servers, RuntimeReplies.currentSessions(replies.get(2 * i + 1)), wanted,
-                    drainSince, Instant.now(), dynamicServers));
+                    drainSince.apply(pool), Instant.now(), dynamicServers));
         }
         return plans;
     }
@@ -137,7 +137,7 @@ public class RuntimeUpdate {
             round.changed().forEach(p -> plans.put(p, new SlotPlan(List.of(), p.slots().planner().initialLayout(round.target(p)), true)));
             return plans;
         }
-        return plans(round, new HashMap<>(), true);
+        return plans(round, pool -> new HashMap<>(pool.slots().drainSince()));
     }
 
     /** The config file a round's plans render to. */
@@ -147,7 +147,7 @@ public class RuntimeUpdate {
 
     /** After the commands went through: the file on disk follows the runtime state. */
     public void syncConfig(Exchange exchange) throws Exception {
-        Round round = exchange.getProperty("ep2Round", Round.class);
+        Round round = exchange.getProperty(Round.PROPERTY, Round.class);
         @SuppressWarnings("unchecked")
         Map<Pool, SlotPlan> plans = exchange.getProperty(PLANS, Map.class);
         if (plans != null) {

@@ -1,6 +1,7 @@
 package io.ep2camel.bench;
 
 import io.ep2camel.testsupport.FreePort;
+import io.ep2camel.testsupport.HaproxyProcess;
 import io.ep2camel.testsupport.TestDirs;
 
 import java.io.IOException;
@@ -89,7 +90,7 @@ public final class JarProbe {
                     p.destroy();
                     p.waitFor();
                 }
-                stopHaproxy(dir.resolve("haproxy.pid"));
+                new HaproxyProcess(dir.resolve("haproxy.pid")).stop();
                 TestDirs.deleteQuietly(dir);
             }
         }
@@ -156,17 +157,5 @@ public final class JarProbe {
         return Arrays.stream(Files.readString(Path.of("/proc/" + pid + "/status")).split("\n"))
                 .filter(l -> l.startsWith("VmRSS:")).findFirst()
                 .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024.0).orElse(0.0);
-    }
-
-    private static void stopHaproxy(Path pidFile) {
-        try {
-            if (Files.exists(pidFile)) {
-                long pid = Long.parseLong(Files.readString(pidFile).trim().split("\\s+")[0]);
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-                Thread.sleep(200);
-            }
-        } catch (IOException | InterruptedException | NumberFormatException e) {
-            // best effort: the temp dir goes either way
-        }
     }
 }

@@ -91,13 +91,13 @@ class Ep2ConfigLoaderTest {
     void ep2_sample_with_aws_block_loads() throws Exception {
         Ep2Config cfg = load(ep2Sample("aws", AWS_BLOCK));
         assertThat(cfg.source()).isEqualTo(conf.toAbsolutePath());
-        assertThat(cfg.orchestrator()).isEqualTo("aws");
-        assertThat(cfg.backendName()).isEqualTo("haproxynode");
-        assertThat(cfg.backendPort()).contains(6003);
+        assertThat(cfg.pools().get(0).orchestrator()).isEqualTo("aws");
+        assertThat(cfg.pools().get(0).backendName()).isEqualTo("haproxynode");
+        assertThat(cfg.pools().get(0).backendPort()).contains(6003);
         assertThat(cfg.startBy()).isEqualTo(StartBy.SYSTEMD);
         assertThat(cfg.serviceName()).contains("haproxy");
         assertThat(cfg.updateType()).isEqualTo(UpdateType.UPDATE_BY_RUNTIME);
-        assertThat(cfg.nodeSlots()).contains(5);
+        assertThat(cfg.get(ConfigKey.NODE_SLOTS)).contains("5");
         assertThat(cfg.socketFiles()).containsExactly(Path.of("/var/run/haproxy/haproxy.sock"));
         assertThat(cfg.haproxyConfigFile()).isEqualTo(Path.of("/etc/haproxy/haproxy.cfg"));
         assertThat(cfg.pidFile()).isEqualTo(Path.of("/run/haproxy.pid"));
@@ -113,7 +113,7 @@ class Ep2ConfigLoaderTest {
     @Test
     void ep2_sample_with_consul_block_loads_with_consul_defaults() throws Exception {
         Ep2Config cfg = load(ep2Sample("consul", CONSUL_BLOCK));
-        assertThat(cfg.orchestrator()).isEqualTo("consul");
+        assertThat(cfg.pools().get(0).orchestrator()).isEqualTo("consul");
         assertThat(cfg.get(ConfigKey.CONSUL_SERVICE_NAME)).contains("web");
         assertThat(cfg.serviceName()).contains("haproxy"); // [haproxy] service_name is a different key
         assertThat(cfg.get(ConfigKey.CONSUL_IP)).contains("127.0.0.1");
@@ -125,7 +125,7 @@ class Ep2ConfigLoaderTest {
     @Test
     void ep2_sample_indented_as_in_the_readme_loads() throws Exception {
         String indented = ep2Sample("aws", AWS_BLOCK).lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
-        assertThat(load(indented).backendName()).isEqualTo("haproxynode");
+        assertThat(load(indented).pools().get(0).backendName()).isEqualTo("haproxynode");
     }
 
     @Test
@@ -150,10 +150,10 @@ class Ep2ConfigLoaderTest {
         assertThat(cfg.haproxyBinary()).isEqualTo(Path.of("/usr/sbin/haproxy"));
         assertThat(cfg.pidFile()).isEqualTo(Path.of("/run/haproxy.pid"));
         assertThat(cfg.lockDir()).isEqualTo(Path.of("/run/ep2"));
-        assertThat(cfg.backendPort()).isEmpty();
-        assertThat(cfg.backendMaxconn()).isEmpty();
-        assertThat(cfg.checkInterval()).isEmpty();
-        assertThat(cfg.nodeSlots()).isEmpty();
+        assertThat(cfg.pools().get(0).backendPort()).isEmpty();
+        assertThat(cfg.pools().get(0).backendMaxconn()).isEmpty();
+        assertThat(cfg.pools().get(0).checkInterval()).isEmpty();
+        assertThat(cfg.get(ConfigKey.NODE_SLOTS)).isEmpty();
         assertThat(cfg.serviceName()).isEmpty();
         assertThat(cfg.socketFiles()).isEmpty();
     }
@@ -213,8 +213,8 @@ class Ep2ConfigLoaderTest {
                 [FILE]
                 PATH: backends.txt
                 """);
-        assertThat(cfg.backendName()).isEqualTo("be_app");
-        assertThat(cfg.backendPort()).contains(8080);
+        assertThat(cfg.pools().get(0).backendName()).isEqualTo("be_app");
+        assertThat(cfg.pools().get(0).backendPort()).contains(8080);
         assertThat(cfg.templateFile()).isEqualTo(dir.resolve("haproxy.cfg.template"));
         assertThat(cfg.get(ConfigKey.FILE_PATH)).contains(dir.resolve("backends.txt").toString());
     }
@@ -240,8 +240,8 @@ class Ep2ConfigLoaderTest {
                 """);
         assertThat(cfg.get(ConfigKey.ONLY_PASSING)).contains("false");
         assertThat(cfg.get(ConfigKey.CONSUL_PORT)).contains("8600");
-        assertThat(cfg.checkInterval()).contains("2s");
-        assertThat(cfg.backendMaxconn()).contains(100);
+        assertThat(cfg.pools().get(0).checkInterval()).contains("2s");
+        assertThat(cfg.pools().get(0).backendMaxconn()).contains(100);
         assertThat(cfg.sleepBeforeNextRun()).isEqualTo(Duration.ofMillis(500));
     }
 
@@ -276,7 +276,7 @@ class Ep2ConfigLoaderTest {
     void the_test_fixture_conf_loads() throws Exception {
         try (Ep2Fixture fx = new Ep2Fixture()) {
             Ep2Config cfg = new Ep2ConfigLoader(Set.of("file")).load(fx.conf);
-            assertThat(cfg.orchestrator()).isEqualTo("file");
+            assertThat(cfg.pools().get(0).orchestrator()).isEqualTo("file");
             assertThat(cfg.sleepBeforeNextRun()).isEqualTo(Duration.ofMillis(200));
             assertThat(cfg.lockDir()).isEqualTo(fx.dir);
         }
@@ -301,7 +301,7 @@ class Ep2ConfigLoaderTest {
                 orchestrator = http-json
                 log_file = ep2.log
                 """);
-        assertThat(new Ep2ConfigLoader(Set.of("file", "http-json")).load(conf).orchestrator()).isEqualTo("http-json");
+        assertThat(new Ep2ConfigLoader(Set.of("file", "http-json")).load(conf).pools().get(0).orchestrator()).isEqualTo("http-json");
     }
 
     // ---------------------------------------------------------------- bad configs
@@ -445,7 +445,7 @@ class Ep2ConfigLoaderTest {
     @Test
     void the_base_of_the_bad_cases_is_itself_valid() throws Exception {
         write("haproxy.cfg.template", "listen be_app\n    {{nodes}}\n");
-        assertThat(load(render(base())).backendName()).isEqualTo("be_app");
+        assertThat(load(render(base())).pools().get(0).backendName()).isEqualTo("be_app");
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.ep2camel.testsupport;
 import io.ep2camel.config.Ep2Config;
 import io.ep2camel.config.Ep2ConfigLoader;
 import io.ep2camel.config.PoolSpec;
-import io.ep2camel.model.BackendSet;
 import io.ep2camel.observe.Ep2Metrics;
 import io.ep2camel.pipeline.AppliedBackends;
 import io.ep2camel.pipeline.BackendSetReader;
@@ -54,9 +53,5 @@ public final class TestPools {
         PoolSlots slots = new PoolSlots(new SlotPlanner(spec.backendName(), format, 2, Duration.ofSeconds(1)));
         Ep2Metrics metrics = new Ep2Metrics(new SimpleMeterRegistry(), spec.backendName());
         return new Pool(spec, reader, applied, new EmptyAnswerGuard(1), health, format, slots, metrics);
-    }
-
-    public static void applied(Pool pool, BackendSet set) {
-        pool.applied().markApplied(set);
     }
 }
