@@ -24,7 +24,6 @@ import io.ep2camel.observe.HaproxyHealthCheck;
 import io.ep2camel.observe.LastApplyHealthCheck;
 import io.ep2camel.observe.OrchestratorHealthCheck;
 import io.ep2camel.observe.PoolStatus;
-import io.ep2camel.pipeline.AddressResolver;
 import io.ep2camel.config.PoolSpec;
 import io.ep2camel.pipeline.ApplyWindow;
 import io.ep2camel.pipeline.PendingChanges;
@@ -63,6 +62,7 @@ public final class Ep2Application {
     static final String SYSTEMCTL_PROPERTY = "ep2.systemctl";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Ep2Application.class);
 
     /** RUN: the controller; ONCE: one real round, then stop; DRY_RUN: show what a round would do, touch nothing. */
     public enum Mode { RUN, ONCE, DRY_RUN }
@@ -84,6 +84,7 @@ public final class Ep2Application {
         this.mode = mode;
         // a dry run writes nothing, not even a log line to log_file
         Logging.logTo(mode == Mode.DRY_RUN ? Path.of("/dev/null") : cfg.logFile());
+        cfg.warnings().forEach(LOG::warn);
         main.configure().withName("ep2-camel");
         main.configure().withRoutesIncludePattern(String.join(",",
                 cfg.orchestrators().stream().map(routes::location).toList()));
@@ -253,9 +254,12 @@ public final class Ep2Application {
                         .findFirst().orElseThrow(() -> new IllegalStateException("orchestrator route '"
                                 + pool.orchestrator() + "' has no " + fetch + " endpoint to fetch from"));
                 ctx.getRouteController().startRoute(route.getRouteId());
-                Object body = ctx.createProducerTemplate().requestBodyAndHeader(fetch, null,
-                        PipelineRoutes.ORCHESTRATOR_HEADER, pool.orchestrator());
-                BackendSet set = new AddressResolver().resolve(pool.reader().read(body, fetch));
+                org.apache.camel.Exchange answer = ctx.createProducerTemplate().request(fetch,
+                        e -> e.getMessage().setHeader(PipelineRoutes.ORCHESTRATOR_HEADER, pool.orchestrator()));
+                if (answer.getException() != null) {
+                    throw answer.getException();
+                }
+                BackendSet set = PipelineRoutes.answer(pool, answer.getMessage(), fetch);
                 out.println("# orchestrator " + pool.orchestrator() + (pools.all().size() > 1 ? " (backend "
                         + pool.backend() + ")" : "") + ": " + set.size() + " backends " + set);
                 wanted.put(pool, set);

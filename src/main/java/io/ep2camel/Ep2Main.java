@@ -72,7 +72,8 @@ public final class Ep2Main {
                 return EXIT_FAILED;
             }
         }
-        try (InstanceLock lock = InstanceLock.acquire(cfg.lockDir())) {
+        try (InstanceLock lock = InstanceLock.acquire(cfg.lockDir(), cfg.lockRetryInterval(), cfg.lockWaitTimeout(),
+                waiting -> System.err.println("ep2-camel: " + waiting))) {
             Ep2Application app = new Ep2Application(cfg, routes, mode);
             if (mode == Ep2Application.Mode.ONCE) {
                 return app.runOnce(ONCE_TIMEOUT) ? EXIT_OK : EXIT_FAILED;

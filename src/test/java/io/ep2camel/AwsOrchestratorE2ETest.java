@@ -50,6 +50,7 @@ class AwsOrchestratorE2ETest {
         fx = new Ep2Fixture();
         fx.set("orchestrator", "aws").set("backend_port", Integer.toString(servers.port()));
         fx.section("AWS").put("asg_name", "web-asg");
+        fx.section("AWS").put("ip_type", "private");
         fx.section("AWS").put("region_name", "us-east-1");
         fx.section("AWS").put("endpoint_url", aws.endpoint().toString());
         fx.section("AWS").put("aws_access_key_id", KEY_ID);

@@ -57,7 +57,8 @@ class Ep2MainTest {
     @CsvSource(nullValues = "NULL", value = {
             "backend_port, 70000",
             "bogus_key, 1",
-            "backend_name, NULL",
+            "backend_name, 'be app'",
+            "sleep_before_next_lock_attempt, soon",
             "orchestrator, kubernetes",
             "update_type, update_by_magic",
             "template_file, /nonexistent/haproxy.cfg.template",
@@ -120,6 +121,7 @@ class Ep2MainTest {
 
     @Test
     void held_lock_exits_1_naming_the_lock_file_and_writes_nothing() throws Exception {
+        fx.set("lock_wait_timeout", "0");
         try (InstanceLock held = InstanceLock.acquire(fx.dir)) {
             int rc = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> run("-f", fx.conf.toString()));
 
@@ -128,6 +130,21 @@ class Ep2MainTest {
                     .startsWith("ep2-camel: ")
                     .contains(fx.dir.resolve("ep2.lock").toString())
                     .contains("pid " + ProcessHandle.current().pid());
+            assertNothingWrittenOrStarted();
+        }
+    }
+
+    @Test
+    void held_lock_is_waited_for_as_the_config_says_then_exits_1() throws Exception {
+        fx.set("lock_wait_timeout", "0.6").set("sleep_before_next_lock_attempt", "0.2");
+        try (InstanceLock held = InstanceLock.acquire(fx.dir)) {
+            int rc = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("-f", fx.conf.toString()));
+
+            assertThat(rc).isEqualTo(Ep2Main.EXIT_FAILED);
+            assertThat(errLines()).hasSize(2);
+            assertThat(errLines().get(0)).contains("trying again every 0.2 s (sleep_before_next_lock_attempt)")
+                    .contains("up to 0.6 s (lock_wait_timeout)");
+            assertThat(errLines().get(1)).contains("still held after 0.6 s (lock_wait_timeout)");
             assertNothingWrittenOrStarted();
         }
     }

@@ -187,6 +187,7 @@ class MultiPoolE2ETest {
             aws.group("api-asg", AwsQueryDouble.inService("i-1"));
             aws.group("web-asg", AwsQueryDouble.inService("i-2"));       // another group: not this pool's
             fx.section("AWS").put("region_name", "us-east-1");
+            fx.section("AWS").put("ip_type", "private");
             fx.section("AWS").put("endpoint_url", aws.endpoint().toString());
             fx.section("AWS").put("aws_access_key_id", "AKIDMULTIPOOL");
             fx.section("AWS").put("aws_secret_access_key", "multi-pool-secret");

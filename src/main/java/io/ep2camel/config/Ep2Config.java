@@ -19,13 +19,23 @@ public final class Ep2Config {
     private final Map<ConfigKey, String> values;
     private final Map<String, Map<String, String>> routeSections;
     private final List<PoolSpec> pools;
+    private final List<String> warnings;
 
     Ep2Config(Path source, Map<ConfigKey, String> values, Map<String, Map<String, String>> routeSections,
-              List<PoolSpec> pools) {
+              List<PoolSpec> pools, List<String> warnings) {
         this.source = source;
         this.values = new EnumMap<>(values);
         this.routeSections = Map.copyOf(routeSections);
         this.pools = List.copyOf(pools);
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * What the config runs as EP2 ran it although a better setting exists (an EP2 default kept
+     * for compatibility): logged once at start, each naming the key and the better setting.
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** EP2's own pool first, then one per [pool:NAME] section, in file order. */
@@ -106,6 +116,15 @@ public final class Ep2Config {
 
     public Duration sleepBeforeNextRun() {
         return seconds(ConfigKey.SLEEP_BEFORE_NEXT_RUN);
+    }
+
+    /** While another controller holds the lock: the pause between two tries, and how long to keep trying. */
+    public Duration lockRetryInterval() {
+        return seconds(ConfigKey.SLEEP_BEFORE_NEXT_LOCK_ATTEMPT);
+    }
+
+    public Duration lockWaitTimeout() {
+        return seconds(ConfigKey.LOCK_WAIT_TIMEOUT);
     }
 
     public Duration drainTimeout() {

@@ -36,7 +36,7 @@ public final class Ep2ConfigLoader {
             ConfigKey.BACKEND_PORT, ConfigKey.BACKEND_MAXCONN, ConfigKey.CHECK_INTERVAL, ConfigKey.NODE_SLOTS,
             ConfigKey.EMPTY_CONFIRMATIONS);
     /** Orchestrator keys a pool may set for itself: what to watch; connections and credentials are shared. */
-    private static final Set<ConfigKey> POOL_ROUTE_KEYS = Set.of(ConfigKey.ASG_NAME, ConfigKey.USE_PUBLIC_IP,
+    private static final Set<ConfigKey> POOL_ROUTE_KEYS = Set.of(ConfigKey.ASG_NAME, ConfigKey.IP_TYPE, ConfigKey.USE_PUBLIC_IP,
             ConfigKey.CONSUL_SERVICE_NAME, ConfigKey.ONLY_PASSING, ConfigKey.TAGS, ConfigKey.CONSUL_DATACENTER,
             ConfigKey.CONSUL_WATCH, ConfigKey.CONSUL_WAIT, ConfigKey.FILE_PATH);
     private static final Map<String, String> BUILT_IN_SECTIONS = Map.of("aws", "AWS", "consul", "CONSUL", "file", "FILE");
@@ -103,9 +103,11 @@ public final class Ep2ConfigLoader {
             k.defaultValue().ifPresent(d -> values.putIfAbsent(k, resolve(k, k.type().check(d), abs.getParent())));
         }
         String templateText = checkModes(name, values);
+        boolean publicByDefault = AwsAddressing.settle(name, null, values);
         Path template = Path.of(values.get(ConfigKey.TEMPLATE_FILE));
         List<PoolSpec> pools = new java.util.ArrayList<>();
         pools.add(new PoolSpec("haproxy", true, values, routeSections.getOrDefault(values.get(ConfigKey.ORCHESTRATOR), Map.of())));
+        boolean warnPublic = publicByDefault && values.get(ConfigKey.ORCHESTRATOR).equals("aws");
         for (Map.Entry<String, SubnodeConfiguration> pool : poolSections.entrySet()) {
             PoolSpec spec = pool(name, abs.getParent(), pool.getKey(), pool.getValue(), values, routeSections);
             if (pools.stream().anyMatch(p -> p.backendName().equals(spec.backendName()))) {
@@ -114,8 +116,10 @@ public final class Ep2ConfigLoader {
             }
             checkTemplateMentions(name, pool.getKey(), template, templateText, spec.backendName());
             pools.add(spec);
+            warnPublic |= publicByDefault && spec.orchestrator().equals("aws") && !AwsAddressing.givenIn(pool.getValue());
         }
-        return new Ep2Config(abs, values, routeSections, pools);
+        List<String> warnings = warnPublic ? List.of(AwsAddressing.PUBLIC_BY_DEFAULT) : List.of();
+        return new Ep2Config(abs, values, routeSections, pools, warnings);
     }
 
     /**
@@ -133,17 +137,19 @@ public final class Ep2ConfigLoader {
             throw new ConfigException(name, section, null, "pool name must be letters, digits, '_', '.', '-'");
         }
         Map<String, String> raw = keyValues(name, section, sub);
-        String orchestrator = raw.getOrDefault("orchestrator", "");
-        if (orchestrator.isEmpty()) {
+        if (raw.getOrDefault("orchestrator", "").isEmpty()) {
             throw new ConfigException(name, section, "orchestrator", "required in every pool");
         }
-        if (!orchestrators.contains(orchestrator)) {
-            throw new ConfigException(name, section, "orchestrator", "unknown orchestrator '" + orchestrator
-                    + "'; available: " + orchestrators.stream().sorted().toList());
-        }
+        String orchestrator = orchestrator(name, section, raw.get("orchestrator"));
+        raw.put("orchestrator", orchestrator);
         String orchestratorSection = BUILT_IN_SECTIONS.get(orchestrator);
         Map<ConfigKey, String> v = new EnumMap<>(shared);
         IDENTITY_KEYS.values().forEach(v::remove);
+        if (AwsAddressing.givenIn(sub)) {
+            // a pool that says how to address its instances says it whole: nothing inherited to contradict
+            v.remove(ConfigKey.IP_TYPE);
+            v.remove(ConfigKey.USE_PUBLIC_IP);
+        }
         v.put(ConfigKey.BACKEND_NAME, poolName);
         Map<String, String> routeKeys = new java.util.TreeMap<>(routeSections.getOrDefault(orchestrator, Map.of()));
         for (Map.Entry<String, String> e : raw.entrySet()) {
@@ -183,6 +189,8 @@ public final class Ep2ConfigLoader {
             }
         }
         checkConsul(name, section, v);
+        checkAsgNames(name, section, v);
+        AwsAddressing.settle(name, section, v);
         return new PoolSpec(section, false, v, routeKeys);
     }
 
@@ -273,12 +281,12 @@ public final class Ep2ConfigLoader {
         return value;
     }
 
-    /** @return the template's text, for the checks of the pools it must place */
+    /**
+     * Every [haproxy] key has EP2's default, so nothing there can be missing; what is checked is
+     * that the values (given or default) make sense together.
+     * @return the template's text, for the checks of the pools it must place
+     */
     private String checkModes(String name, Map<ConfigKey, String> v) throws ConfigException {
-        required(name, v, ConfigKey.BACKEND_NAME, "always");
-        required(name, v, ConfigKey.TEMPLATE_FILE, "always");
-        required(name, v, ConfigKey.ORCHESTRATOR, "always");
-
         String backend = v.get(ConfigKey.BACKEND_NAME);
         if (!backend.matches("[A-Za-z0-9_.:-]+")) {
             throw error(name, ConfigKey.BACKEND_NAME, "not a valid HAProxy proxy name: '" + backend + "'");
@@ -287,27 +295,18 @@ public final class Ep2ConfigLoader {
         if (!Set.of("binary", "systemd").contains(startBy)) {
             throw error(name, ConfigKey.START_BY, "must be binary or systemd, not '" + startBy + "'");
         }
-        if (startBy.equals("systemd")) {
-            required(name, v, ConfigKey.SERVICE_NAME, "start_by = systemd");
-        }
         String updateType = v.get(ConfigKey.UPDATE_TYPE);
         if (!Set.of("update_by_config", "update_by_runtime").contains(updateType)) {
             throw error(name, ConfigKey.UPDATE_TYPE,
                     "must be update_by_config or update_by_runtime, not '" + updateType + "'");
         }
-        if (updateType.equals("update_by_runtime")) {
-            required(name, v, ConfigKey.NODE_SLOTS, "update_type = update_by_runtime");
-            required(name, v, ConfigKey.HAPROXY_SOCKET_FILE, "update_type = update_by_runtime");
-        }
-        String orchestrator = v.get(ConfigKey.ORCHESTRATOR);
-        if (!orchestrators.contains(orchestrator)) {
-            throw error(name, ConfigKey.ORCHESTRATOR, "unknown orchestrator '" + orchestrator
-                    + "'; available: " + orchestrators.stream().sorted().toList());
-        }
+        String orchestrator = orchestrator(name, null, v.get(ConfigKey.ORCHESTRATOR));
+        v.put(ConfigKey.ORCHESTRATOR, orchestrator);
         for (ConfigKey k : requiredKeys(orchestrator)) {
             required(name, v, k, "orchestrator = " + orchestrator);
         }
         checkAws(name, v);
+        checkAsgNames(name, null, v);
         checkConsul(name, null, v);
         String templateText = checkTemplate(name, Path.of(v.get(ConfigKey.TEMPLATE_FILE)));
         checkWritableParent(name, ConfigKey.LOG_FILE, Path.of(v.get(ConfigKey.LOG_FILE)));
@@ -398,16 +397,42 @@ public final class Ep2ConfigLoader {
     }
 
     /**
-     * The keys a built-in orchestrator cannot run without: what it watches, and for aws the port
-     * (instances carry none). A custom orchestrator route reads its own keys.
+     * The orchestrator a value names, matched without regard to case as EP2 compares it
+     * ({@code orchestrator = AWS} is aws); the route's own spelling is the one kept.
+     * @param section where it was given when not in [haproxy] (a [pool:NAME])
+     */
+    private String orchestrator(String name, String section, String value) throws ConfigException {
+        return orchestrators.stream().filter(value::equalsIgnoreCase).findFirst()
+                .orElseThrow(() -> error(name, section, ConfigKey.ORCHESTRATOR, "unknown orchestrator '" + value
+                        + "'; available: " + orchestrators.stream().sorted().toList()));
+    }
+
+    /**
+     * asg_name is EP2's comma separated list of groups (their instances share the one backend):
+     * each name non-empty, no name twice; kept as "a,b,c".
+     */
+    private static void checkAsgNames(String name, String section, Map<ConfigKey, String> v) throws ConfigException {
+        String names = v.get(ConfigKey.ASG_NAME);
+        if (names == null) {
+            return;
+        }
+        List<String> list = java.util.Arrays.stream(names.split(",", -1)).map(String::trim).toList();
+        if (list.stream().anyMatch(String::isEmpty)) {
+            throw error(name, section, ConfigKey.ASG_NAME, "empty group name in '" + names
+                    + "' (one Auto Scaling group, or several comma separated, none empty)");
+        }
+        if (list.stream().distinct().count() < list.size()) {
+            throw error(name, section, ConfigKey.ASG_NAME, "a group is named twice in '" + names + "'");
+        }
+        v.put(ConfigKey.ASG_NAME, String.join(",", list));
+    }
+
+    /**
+     * The keys a built-in orchestrator cannot run without: what it watches (every other key has
+     * a default). A custom orchestrator route reads its own keys.
      */
     private static List<ConfigKey> requiredKeys(String orchestrator) {
-        List<ConfigKey> keys = new java.util.ArrayList<>();
-        Optional.ofNullable(IDENTITY_KEYS.get(orchestrator)).ifPresent(keys::add);
-        if (orchestrator.equals("aws")) {
-            keys.add(ConfigKey.BACKEND_PORT);
-        }
-        return keys;
+        return Optional.ofNullable(IDENTITY_KEYS.get(orchestrator)).map(List::of).orElse(List.of());
     }
 
     /** Readable, with the servers' placeholder; returns its text. */
@@ -447,7 +472,7 @@ public final class Ep2ConfigLoader {
     private static void required(String name, Map<ConfigKey, String> v, ConfigKey k, String when)
             throws ConfigException {
         if (!v.containsKey(k)) {
-            throw error(name, k, "required" + (when.equals("always") ? "" : " when " + when));
+            throw error(name, k, "required when " + when);
         }
     }
 
@@ -456,7 +481,7 @@ public final class Ep2ConfigLoader {
     }
 
     /** @param section where the value was given, when not in its own section (a [pool:NAME]) */
-    private static ConfigException error(String name, String section, ConfigKey k, String reason) {
+    static ConfigException error(String name, String section, ConfigKey k, String reason) {
         return new ConfigException(name, section == null ? k.section() : section, k.key(), reason);
     }
 }

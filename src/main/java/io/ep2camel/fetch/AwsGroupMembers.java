@@ -12,59 +12,82 @@ import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Who is in the Auto Scaling group and should take traffic: DescribeAutoScalingGroups for
- * asg_name (every page, NextToken), then only instances that are {@code InService} and
- * {@code Healthy} — Pending, Terminating, Standby, Detaching, Unhealthy ... are left out.
- * A group AWS does not know is an error (a typo or a deleted group must not empty the backend);
- * SDK errors, throttling included, propagate: the round fails, backends are kept.
+ * Who is in the Auto Scaling groups of asg_name (one, or EP2's comma separated list, whose
+ * instances all go into the one backend) and should take traffic: DescribeAutoScalingGroups with
+ * every name at once (up to {@link #NAMES_PER_CALL}; more go in further calls), every page
+ * (NextToken), then only instances that are {@code InService} and {@code Healthy} — Pending,
+ * Terminating, Standby, Detaching, Unhealthy ... are left out (EP2 took every member).
+ * A group AWS does not know is an error naming it (a typo or a deleted group must not empty the
+ * backend); SDK errors, throttling included, propagate: the round fails, backends are kept.
  */
 public final class AwsGroupMembers {
     private static final Logger LOG = LoggerFactory.getLogger(AwsGroupMembers.class);
     static final String HEALTHY = "Healthy";
-    /** More pages than this for one group name means the paging is broken, not a bigger group. */
+    /** AWS takes up to 50 names by default, up to MaxRecords (at most 100) when that is raised. */
+    static final int NAMES_PER_CALL = 100;
+    /** More pages than this for one call means the paging is broken, not bigger groups. */
     static final int MAX_PAGES = 100;
 
     private final AutoScalingClient client;
-    private final String groupName;
+    private final List<String> groupNames;
 
-    public AwsGroupMembers(AutoScalingClient client, String groupName) {
+    /** @param groupNames asg_name: one group, or several comma separated */
+    public AwsGroupMembers(AutoScalingClient client, String groupNames) {
         this.client = client;
-        this.groupName = groupName;
+        this.groupNames = java.util.Arrays.stream(groupNames.split(",")).map(String::trim)
+                .filter(n -> !n.isEmpty()).distinct().toList();
+        if (this.groupNames.isEmpty()) {
+            throw new IllegalArgumentException("asg_name names no Auto Scaling group");
+        }
     }
 
-    /** Ids of the group's instances that are InService and Healthy, in the group's order. */
+    /** Ids of the groups' instances that are InService and Healthy: group by group in asg_name's order, each once. */
     public List<String> inServiceIds() {
-        return servingIds(describe());
+        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+        describe().forEach(g -> ids.addAll(servingIds(g)));
+        return List.copyOf(ids);
     }
 
-    /** The group as AWS describes it now. */
-    AutoScalingGroup describe() {
-        Optional<AutoScalingGroup> group = Optional.empty();
+    /** The groups as AWS describes them now, in asg_name's order. */
+    List<AutoScalingGroup> describe() {
+        Map<String, AutoScalingGroup> found = new java.util.HashMap<>();
+        for (int i = 0; i < groupNames.size(); i += NAMES_PER_CALL) {
+            describe(groupNames.subList(i, Math.min(i + NAMES_PER_CALL, groupNames.size())), found);
+        }
+        List<String> missing = groupNames.stream().filter(n -> !found.containsKey(n)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("Auto Scaling group" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing.stream().map(n -> "'" + n + "'").toList())
+                    + " not found (asg_name, region_name); backends kept as they are");
+        }
+        return groupNames.stream().map(found::get).toList();
+    }
+
+    private void describe(List<String> names, Map<String, AutoScalingGroup> found) {
         String token = null;
         Set<String> seenTokens = new HashSet<>();
         int pages = 0;
         do {
             if (++pages > MAX_PAGES) {
-                throw new IllegalStateException("DescribeAutoScalingGroups for '" + groupName
-                        + "' still paging after " + MAX_PAGES + " pages");
+                throw new IllegalStateException("DescribeAutoScalingGroups for " + names
+                        + " still paging after " + MAX_PAGES + " pages");
             }
-            DescribeAutoScalingGroupsResponse page = client.describeAutoScalingGroups(
-                    DescribeAutoScalingGroupsRequest.builder().autoScalingGroupNames(groupName).nextToken(token).build());
-            if (group.isEmpty()) {
-                group = page.autoScalingGroups().stream().filter(g -> groupName.equals(g.autoScalingGroupName())).findFirst();
+            DescribeAutoScalingGroupsResponse page = client.describeAutoScalingGroups(DescribeAutoScalingGroupsRequest
+                    .builder().autoScalingGroupNames(names).maxRecords(NAMES_PER_CALL).nextToken(token).build());
+            for (AutoScalingGroup g : page.autoScalingGroups()) {
+                if (names.contains(g.autoScalingGroupName())) {
+                    found.putIfAbsent(g.autoScalingGroupName(), g);
+                }
             }
             token = page.nextToken();
             if (token != null && !seenTokens.add(token)) {
-                throw new IllegalStateException("DescribeAutoScalingGroups for '" + groupName
-                        + "' repeated NextToken " + token);
+                throw new IllegalStateException("DescribeAutoScalingGroups for " + names + " repeated NextToken " + token);
             }
         } while (token != null && !token.isEmpty());
-        return group.orElseThrow(() -> new IllegalStateException("Auto Scaling group '" + groupName
-                + "' not found (asg_name, region_name); backends kept as they are"));
     }
 
     /** The InService + Healthy members; the others are named in a debug line. */
@@ -83,6 +106,6 @@ public final class AwsGroupMembers {
 
     @Override
     public String toString() {
-        return "AwsGroupMembers[" + groupName + "]";
+        return "AwsGroupMembers" + groupNames;
     }
 }

@@ -47,7 +47,6 @@ public class PipelineRoutes extends RouteBuilder {
     private final ConfigUpdate configUpdate;
     private final RuntimeUpdate runtimeUpdate;
     private final HaproxyControl control;
-    private final AddressResolver resolver = new AddressResolver();
 
     public PipelineRoutes(Pools pools, PendingChanges pending, UpdateType updateType, ConfigUpdate configUpdate,
                           RuntimeUpdate runtimeUpdate, HaproxyControl control) {
@@ -175,10 +174,19 @@ public class PipelineRoutes extends RouteBuilder {
             e.setProperty(POOL, pool);
         }
         String source = m.getHeader(ORCHESTRATOR_HEADER, pool.orchestrator(), String.class);
+        m.setBody(answer(pool, m, "direct:ep2-fetch-" + source + pool.spec().suffix()));
+        pool.fetchHealth().success();
+    }
+
+    /**
+     * An orchestrator's answer as the pipeline takes it: the body read by the contract, with the
+     * key-name headers ({@link #HOST_KEY_HEADER} ...), host names resolved. The one reading of
+     * an answer, for real rounds and dry runs alike.
+     */
+    public static BackendSet answer(Pool pool, Message m, String source) {
         BackendSetReader.Fields fields = new BackendSetReader.Fields(m.getHeader(HOST_KEY_HEADER, "host", String.class),
                 m.getHeader(PORT_KEY_HEADER, "port", String.class), m.getHeader(WEIGHT_KEY_HEADER, "weight", String.class));
-        m.setBody(resolver.resolve(pool.reader().read(m.getBody(), "direct:ep2-fetch-" + source + pool.spec().suffix(), fields)));
-        pool.fetchHealth().success();
+        return new AddressResolver().resolve(pool.reader().read(m.getBody(), source, fields));
     }
 
     /** Stops an unconfirmed empty answer before it reaches either update branch. */

@@ -42,13 +42,14 @@ class AwsConfigTest {
     }
 
     @Test
-    void usePublicIpDefaultsToFalseAndReachesTheRoute() throws Exception {
+    void addressingDefaultsToEp2sPublicIpAndReachesTheRoute() throws Exception {
         Ep2Config cfg = load("");
-        assertThat(cfg.get(ConfigKey.USE_PUBLIC_IP)).contains("false");
+        assertThat(cfg.get(ConfigKey.USE_PUBLIC_IP)).contains("true");
         Properties p = cfg.toCamelProperties();
-        assertThat(p.getProperty("ep2.aws.use_public_ip")).isEqualTo("false");
+        assertThat(p.getProperty("ep2.aws.use_public_ip")).isEqualTo("true");
         assertThat(p.getProperty("ep2.aws.asg_name")).isEqualTo("web-asg");
-        assertThat(load("use_public_ip = True\n").toCamelProperties().getProperty("ep2.aws.use_public_ip")).isEqualTo("true");
+        assertThat(load("ip_type = private\n").toCamelProperties().getProperty("ep2.aws.use_public_ip")).isEqualTo("false");
+        assertThat(load("use_public_ip = False\n").toCamelProperties().getProperty("ep2.aws.use_public_ip")).isEqualTo("false");
     }
 
     @Test
@@ -106,7 +107,7 @@ class AwsConfigTest {
     }
 
     @Test
-    void awsRequiresBackendPortAndGroup() throws Exception {
+    void awsTakesEp2sBackendPortAndRequiresAGroup() throws Exception {
         Files.writeString(dir.resolve("t.template"), "{{nodes}}");
         Files.writeString(conf, """
                 [haproxy]
@@ -117,7 +118,9 @@ class AwsConfigTest {
                 [AWS]
                 asg_name = web-asg
                 """);
+        assertThat(new Ep2ConfigLoader(Set.of("aws")).load(conf).pools().get(0).backendPort()).contains(6003);
+        Files.writeString(conf, Files.readString(conf).replace("asg_name = web-asg", "asg_name ="));
         assertThatThrownBy(() -> new Ep2ConfigLoader(Set.of("aws")).load(conf))
-                .hasMessageContaining("backend_port: required when orchestrator = aws");
+                .hasMessageContaining("[AWS] asg_name: required when orchestrator = aws");
     }
 }

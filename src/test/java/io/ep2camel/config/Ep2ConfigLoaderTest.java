@@ -128,34 +128,131 @@ class Ep2ConfigLoaderTest {
         assertThat(load(indented).pools().get(0).backendName()).isEqualTo("haproxynode");
     }
 
+    /**
+     * EP2's code (driver/defaultparams.py, nodefetchers/orchestrator.py) fills in every [haproxy]
+     * key that is missing or empty: the same values here. Only the template must exist to load,
+     * and asg_name (what to watch) has no default.
+     */
     @Test
-    void defaults_are_filled_in() throws Exception {
+    void every_absent_key_takes_ep2s_default() throws Exception {
         write("haproxy.cfg.template", "{{nodes}}");
         Ep2Config cfg = load("""
                 [haproxy]
                 template_file = haproxy.cfg.template
-                backend_name = be_app
-                orchestrator = file
                 log_file = ep2.log
-                [FILE]
-                path = backends.txt
+                [AWS]
+                asg_name = web-asg
                 """);
+        PoolSpec pool = cfg.pools().get(0);
+        assertThat(cfg.haproxyConfigFile()).isEqualTo(Path.of("/etc/haproxy/haproxy.cfg"));
+        assertThat(pool.backendPort()).contains(6003);
+        assertThat(cfg.haproxyBinary()).isEqualTo(Path.of("/usr/sbin/haproxy"));
+        assertThat(cfg.startBy()).isEqualTo(StartBy.BINARY);
+        assertThat(cfg.socketFiles()).containsExactly(Path.of("/var/run/haproxy/haproxy.sock"));
+        assertThat(cfg.pidFile()).isEqualTo(Path.of("/run/haproxy.pid"));
+        assertThat(pool.backendName()).isEqualTo("haproxynode");
+        assertThat(cfg.updateType()).isEqualTo(UpdateType.UPDATE_BY_RUNTIME);
+        assertThat(pool.nodeSlots()).isEqualTo(50);
+        assertThat(cfg.serviceName()).contains("haproxy");
+        assertThat(cfg.lockDir()).isEqualTo(Path.of("/run"));
+        assertThat(pool.orchestrator()).isEqualTo("aws");
+        assertThat(cfg.sleepBeforeNextRun()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(cfg.lockRetryInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(pool.backendMaxconn()).isEmpty();
+        assertThat(pool.checkInterval()).isEmpty();
+        // [CONSUL]'s defaults, from EP2's orchestrator.py
         assertThat(cfg.get(ConfigKey.CONSUL_IP)).contains("127.0.0.1");
         assertThat(cfg.get(ConfigKey.CONSUL_PORT)).contains("8500");
         assertThat(cfg.get(ConfigKey.ONLY_PASSING).orElseThrow()).isEqualToIgnoringCase("true");
-        assertThat(cfg.sleepBeforeNextRun()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(cfg.startBy()).isEqualTo(StartBy.BINARY);
-        assertThat(cfg.updateType()).isEqualTo(UpdateType.UPDATE_BY_CONFIG);
-        assertThat(cfg.haproxyConfigFile()).isEqualTo(Path.of("/etc/haproxy/haproxy.cfg"));
-        assertThat(cfg.haproxyBinary()).isEqualTo(Path.of("/usr/sbin/haproxy"));
-        assertThat(cfg.pidFile()).isEqualTo(Path.of("/run/haproxy.pid"));
-        assertThat(cfg.lockDir()).isEqualTo(Path.of("/run/ep2"));
-        assertThat(cfg.pools().get(0).backendPort()).isEmpty();
-        assertThat(cfg.pools().get(0).backendMaxconn()).isEmpty();
-        assertThat(cfg.pools().get(0).checkInterval()).isEmpty();
-        assertThat(cfg.get(ConfigKey.NODE_SLOTS)).isEmpty();
-        assertThat(cfg.serviceName()).isEmpty();
-        assertThat(cfg.socketFiles()).isEmpty();
+        // EP2's code addresses instances by their public IP unless ip_type = private: kept, with a warning
+        assertThat(cfg.get(ConfigKey.USE_PUBLIC_IP)).contains("true");
+        assertThat(cfg.toCamelProperties().getProperty("ep2.aws.use_public_ip")).isEqualTo("true");
+        assertThat(cfg.warnings()).singleElement().asString().contains("ip_type").contains("ip_type = private");
+        // ep2-camel's own additions
+        assertThat(cfg.lockWaitTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(cfg.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(pool.emptyConfirmations()).isEqualTo(3);
+    }
+
+    @Test
+    void with_no_key_at_all_the_template_is_looked_for_where_ep2_looks() throws Exception {
+        write("ep2.conf", "[haproxy]\n[AWS]\nasg_name = web-asg\n");
+        assertThatThrownBy(() -> loader.load(conf)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[haproxy] template_file: cannot read template /etc/ep2/ep2.template");
+    }
+
+    @Test
+    void empty_values_take_ep2s_defaults_too() throws Exception {
+        write("haproxy.cfg.template", "{{nodes}}");
+        Ep2Config cfg = load("""
+                [haproxy]
+                template_file = haproxy.cfg.template
+                log_file = ep2.log
+                backend_name =
+                update_type =
+                node_slots =
+                orchestrator =
+                backend_port =
+                [AWS]
+                asg_name = web-asg
+                ip_type = private
+                """);
+        assertThat(cfg.pools().get(0).backendName()).isEqualTo("haproxynode");
+        assertThat(cfg.updateType()).isEqualTo(UpdateType.UPDATE_BY_RUNTIME);
+        assertThat(cfg.pools().get(0).nodeSlots()).isEqualTo(50);
+        assertThat(cfg.pools().get(0).orchestrator()).isEqualTo("aws");
+        assertThat(cfg.pools().get(0).backendPort()).contains(6003);
+        assertThat(cfg.warnings()).isEmpty();
+    }
+
+    @Test
+    void section_names_and_the_orchestrator_value_match_in_any_case() throws Exception {
+        write("haproxy.cfg.template", "{{nodes}}");
+        Ep2Config cfg = load("""
+                [HAProxy]
+                template_file = haproxy.cfg.template
+                log_file = ep2.log
+                orchestrator = Consul
+                [consul]
+                service_name = web
+                tags = a, b
+                [aws]
+                ip_type = Private
+                """);
+        assertThat(cfg.pools().get(0).orchestrator()).isEqualTo("consul");
+        assertThat(cfg.get(ConfigKey.CONSUL_SERVICE_NAME)).contains("web");
+        assertThat(cfg.get(ConfigKey.USE_PUBLIC_IP)).contains("false");
+        assertThat(cfg.toCamelProperties().getProperty("ep2.consul.service_name")).isEqualTo("web");
+    }
+
+    @Test
+    void ip_type_and_use_public_ip_say_the_same_thing() throws Exception {
+        write("haproxy.cfg.template", "{{nodes}}");
+        String base = "[haproxy]\ntemplate_file = haproxy.cfg.template\nlog_file = ep2.log\n[AWS]\nasg_name = g\n";
+        assertThat(load(base + "ip_type = private\n").get(ConfigKey.USE_PUBLIC_IP)).contains("false");
+        assertThat(load(base + "ip_type = PUBLIC\n").get(ConfigKey.USE_PUBLIC_IP)).contains("true");
+        assertThat(load(base + "use_public_ip = False\n").get(ConfigKey.IP_TYPE)).contains("private");
+        assertThat(load(base + "use_public_ip = yes\n").get(ConfigKey.IP_TYPE)).contains("public");
+        assertThat(load(base + "ip_type = public\nuse_public_ip = True\n").get(ConfigKey.USE_PUBLIC_IP)).contains("true");
+        for (String given : List.of("ip_type = private\n", "ip_type = public\n", "use_public_ip = False\n")) {
+            assertThat(load(base + given).warnings()).as(given).isEmpty();
+        }
+    }
+
+    @Test
+    void the_public_address_warning_is_only_for_aws() throws Exception {
+        write("haproxy.cfg.template", "{{nodes}}");
+        assertThat(load("[haproxy]\ntemplate_file = haproxy.cfg.template\nlog_file = ep2.log\norchestrator = file\n"
+                + "[FILE]\npath = b.txt\n").warnings()).isEmpty();
+    }
+
+    @Test
+    void asg_name_takes_eps_comma_list() throws Exception {
+        write("haproxy.cfg.template", "{{nodes}}");
+        Ep2Config cfg = load("[haproxy]\ntemplate_file = haproxy.cfg.template\nlog_file = ep2.log\n"
+                + "[AWS]\nasg_name = web-a, web-b ,web-c\nip_type = private\n");
+        assertThat(cfg.get(ConfigKey.ASG_NAME)).contains("web-a,web-b,web-c");
+        assertThat(cfg.toCamelProperties().getProperty("ep2.aws.asg_name")).isEqualTo("web-a,web-b,web-c");
     }
 
     @Test
@@ -367,22 +464,36 @@ class Ep2ConfigLoaderTest {
                 raw("key outside a section", "stray", "outside any section", t -> "stray = 1\n" + t),
                 raw("duplicate key", "backend_name", "more than once",
                         t -> t.replace("[haproxy]\n", "[haproxy]\nbackend_name = other\n")),
-                bad("missing template_file", "template_file", "required", "haproxy.template_file"),
-                bad("empty template_file", "template_file", "required", "haproxy.template_file="),
-                bad("missing backend_name", "backend_name", "required", "haproxy.backend_name"),
-                bad("missing orchestrator", "orchestrator", "required", "haproxy.orchestrator"),
-                bad("update_by_runtime without node_slots", "node_slots", "update_by_runtime",
-                        "haproxy.update_type=update_by_runtime", "haproxy.haproxy_socket_file=s.sock"),
-                bad("update_by_runtime without haproxy_socket_file", "haproxy_socket_file", "update_by_runtime",
-                        "haproxy.update_type=update_by_runtime", "haproxy.node_slots=4"),
-                bad("start_by systemd without service_name", "service_name", "start_by = systemd",
-                        "haproxy.start_by=systemd"),
+                // EP2's default template path, which does not exist here
+                bad("missing template_file", "template_file", "cannot read template /etc/ep2/ep2.template",
+                        "haproxy.template_file"),
+                bad("empty template_file", "template_file", "cannot read template /etc/ep2/ep2.template",
+                        "haproxy.template_file="),
+                // EP2's default orchestrator is aws
+                bad("missing orchestrator", "[AWS] asg_name", "required when orchestrator = aws",
+                        "haproxy.orchestrator"),
                 bad("orchestrator file without [FILE] path", "[FILE] path", "required when orchestrator = file",
                         "FILE.path"),
                 bad("orchestrator aws without asg_name", "asg_name", "required when orchestrator = aws",
                         "haproxy.orchestrator=aws", "haproxy.backend_port=80", "AWS.asg_name="),
-                bad("orchestrator aws without backend_port", "backend_port", "required when orchestrator = aws",
-                        "haproxy.orchestrator=aws", "AWS.asg_name=my-asg"),
+                bad("asg_name with an empty group", "[AWS] asg_name", "empty group name in 'web-a,,web-b'",
+                        "haproxy.orchestrator=aws", "AWS.asg_name=web-a,,web-b"),
+                bad("asg_name ending in a comma", "[AWS] asg_name", "empty group name",
+                        "haproxy.orchestrator=aws", "AWS.asg_name=web-a,"),
+                bad("asg_name naming a group twice", "[AWS] asg_name", "named twice",
+                        "haproxy.orchestrator=aws", "AWS.asg_name=web-a, web-a"),
+                bad("ip_type neither private nor public", "[AWS] ip_type", "must be private or public, not 'elastic'",
+                        "AWS.ip_type=elastic"),
+                bad("ip_type contradicting use_public_ip", "[AWS] use_public_ip", "ip_type = private",
+                        "AWS.ip_type=private", "AWS.use_public_ip=True"),
+                bad("use_public_ip contradicting ip_type", "[AWS] use_public_ip", "ip_type = PUBLIC",
+                        "AWS.ip_type=PUBLIC", "AWS.use_public_ip=no"),
+                bad("non-numeric sleep_before_next_lock_attempt", "sleep_before_next_lock_attempt", "not a number",
+                        "haproxy.sleep_before_next_lock_attempt=soon"),
+                bad("zero sleep_before_next_lock_attempt", "sleep_before_next_lock_attempt", "at least 0.001",
+                        "haproxy.sleep_before_next_lock_attempt=0"),
+                bad("negative lock_wait_timeout", "lock_wait_timeout", "from 0 to 3600",
+                        "haproxy.lock_wait_timeout=-1"),
                 bad("orchestrator consul without service_name", "[CONSUL] service_name", "required",
                         "haproxy.orchestrator=consul"),
                 bad("non-numeric backend_port", "backend_port", "not a whole number", "haproxy.backend_port=http"),

@@ -62,6 +62,54 @@ class AwsGroupMembersTest {
     }
 
     @Test
+    void severalGroupsAreAskedInOneCallAndServeTogetherInAsgNameOrder() {
+        aws.group("web-a", inService("i-a1"), member("i-a2", "Pending", "Healthy"), inService("i-a3"));
+        aws.group("web-b", inService("i-b1"));
+        aws.group("other", inService("i-x"));
+
+        // EP2's list syntax: spaces around the commas are allowed
+        assertThat(new AwsGroupMembers(client, "web-b, web-a").inServiceIds()).containsExactly("i-b1", "i-a1", "i-a3");
+        assertThat(aws.requests(ASG_ACTION)).singleElement().satisfies(r -> assertThat(r.params())
+                .containsEntry("AutoScalingGroupNames.member.1", "web-b")
+                .containsEntry("AutoScalingGroupNames.member.2", "web-a")
+                .doesNotContainKey("AutoScalingGroupNames.member.3"));
+    }
+
+    @Test
+    void everyPageOfEveryGroupIsRead() {
+        aws.group("g1", inService("i-1")).group("g2", inService("i-2")).group("g3", inService("i-3"))
+                .asgPageSize(1).asgEmptyPages(1);
+        assertThat(new AwsGroupMembers(client, "g1,g2,g3").inServiceIds()).containsExactly("i-1", "i-2", "i-3");
+        assertThat(aws.requests(ASG_ACTION)).hasSize(4); // one empty page, then one group per page
+    }
+
+    @Test
+    void anInstanceInTwoListedGroupsServesOnce() {
+        aws.group("g1", inService("i-1"), inService("i-2")).group("g2", inService("i-2"));
+        assertThat(new AwsGroupMembers(client, "g1,g2").inServiceIds()).containsExactly("i-1", "i-2");
+    }
+
+    @Test
+    void moreGroupsThanOneCallTakesGoInFurtherCalls() {
+        StringBuilder names = new StringBuilder();
+        for (int i = 1; i <= AwsGroupMembers.NAMES_PER_CALL + 5; i++) {
+            aws.group("g" + i, inService("i-" + i));
+            names.append(i == 1 ? "" : ",").append("g").append(i);
+        }
+        assertThat(new AwsGroupMembers(client, names.toString()).inServiceIds()).hasSize(AwsGroupMembers.NAMES_PER_CALL + 5);
+        assertThat(aws.requests(ASG_ACTION)).hasSize(2).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+    }
+
+    @Test
+    void aListedGroupAwsDoesNotKnowIsAnErrorNamingIt() {
+        aws.group("web-a", inService("i-a1"));
+        assertThatThrownBy(() -> new AwsGroupMembers(client, "web-a,web-typo").inServiceIds())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'web-typo' not found")
+                .hasMessageNotContaining("'web-a'");
+    }
+
+    @Test
     void anEmptyGroupHasNoMembers() {
         aws.group("web-asg");
         assertThat(new AwsGroupMembers(client, "web-asg").inServiceIds()).isEmpty();

@@ -46,6 +46,7 @@ class AwsJarIT {
         aws.running("i-1", ip(1)).running("i-2", ip(2)).group("web-asg", inService("i-1"));
         fx.set("orchestrator", "aws").set("backend_port", Integer.toString(servers.port()));
         fx.section("AWS").put("asg_name", "web-asg");
+        fx.section("AWS").put("ip_type", "private");
         fx.section("AWS").put("region_name", "us-east-1");
         fx.section("AWS").put("endpoint_url", aws.endpoint().toString());
         fx.section("AWS").put("aws_access_key_id", "AKIDJAR");

@@ -90,6 +90,7 @@ public final class AwsQueryDouble implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile int ec2PageSize;
     private volatile int asgEmptyPages;
+    private volatile int asgPageSize;
     private volatile String expectedKeyId;
     private volatile String expectedSecret;
 
@@ -142,6 +143,12 @@ public final class AwsQueryDouble implements AutoCloseable {
     /** DescribeInstances answers at most this many instances per page (0: all); NextToken for the rest. */
     public AwsQueryDouble ec2PageSize(int size) {
         this.ec2PageSize = size;
+        return this;
+    }
+
+    /** DescribeAutoScalingGroups answers at most this many groups per page (0: MaxRecords), NextToken for the rest. */
+    public AwsQueryDouble asgPageSize(int size) {
+        this.asgPageSize = size;
         return this;
     }
 
@@ -266,19 +273,41 @@ public final class AwsQueryDouble implements AutoCloseable {
         if (offset < 0) {
             return error(ASG_ACTION, 400, "InvalidNextToken", "The token '" + params.get("NextToken") + "' is invalid.");
         }
+        // AWS: MaxRecords defaults to 50, at most 100; no more names than MaxRecords in one call
+        int maxRecords;
+        try {
+            maxRecords = params.containsKey("MaxRecords") ? Integer.parseInt(params.get("MaxRecords")) : 50;
+        } catch (NumberFormatException e) {
+            return error(ASG_ACTION, 400, "ValidationError", "Value for MaxRecords is not a number");
+        }
+        if (maxRecords < 1 || maxRecords > 100) {
+            return error(ASG_ACTION, 400, "ValidationError",
+                    "1 validation error detected: Value '" + maxRecords + "' at 'maxRecords' failed to satisfy constraint: "
+                            + "Member must have value less than or equal to 100");
+        }
+        List<String> names = indexed(params, "AutoScalingGroupNames.member.");
+        if (names.size() > maxRecords) {
+            return error(ASG_ACTION, 400, "ValidationError", "The number of Auto Scaling group names ("
+                    + names.size() + ") exceeds MaxRecords (" + maxRecords + ")");
+        }
+        List<Map.Entry<String, List<Member>>> matching = new ArrayList<>();
+        for (Map.Entry<String, List<Member>> g : new TreeMap<>(groups).entrySet()) {
+            if (names.isEmpty() || names.contains(g.getKey())) {
+                matching.add(g);
+            }
+        }
+        int perPage = asgPageSize > 0 ? Math.min(asgPageSize, maxRecords) : maxRecords;
+        int from = Math.max(0, offset - asgEmptyPages) * perPage;
+        boolean more = offset < asgEmptyPages || from + perPage < matching.size();
         String requestId = UUID.randomUUID().toString();
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\"?>\n<DescribeAutoScalingGroupsResponse xmlns=\"")
                 .append(ASG_NS).append("\">\n  <DescribeAutoScalingGroupsResult>\n    <AutoScalingGroups>\n");
         if (offset >= asgEmptyPages) {
-            List<String> names = indexed(params, "AutoScalingGroupNames.member.");
-            for (Map.Entry<String, List<Member>> g : new TreeMap<>(groups).entrySet()) {
-                if (names.isEmpty() || names.contains(g.getKey())) {
-                    appendGroup(x, g.getKey(), g.getValue());
-                }
-            }
+            matching.subList(Math.min(from, matching.size()), Math.min(from + perPage, matching.size()))
+                    .forEach(g -> appendGroup(x, g.getKey(), g.getValue()));
         }
         x.append("    </AutoScalingGroups>\n");
-        if (offset < asgEmptyPages) {
+        if (more) {
             x.append("    <NextToken>").append(token(offset + 1)).append("</NextToken>\n");
         }
         x.append("  </DescribeAutoScalingGroupsResult>\n  <ResponseMetadata>\n    <RequestId>").append(requestId)

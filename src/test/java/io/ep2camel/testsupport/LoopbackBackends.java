@@ -44,6 +44,20 @@ public final class LoopbackBackends implements AutoCloseable {
         throw new UncheckedIOException("no port free on all of 127.0.0.2.." + ip(count), last);
     }
 
+    /** {@code count} servers b1..bN on 127.0.0.2..127.0.0.(N+1), all on {@code port} (e.g. EP2's default backend_port). */
+    public static LoopbackBackends startOn(int port, int count) {
+        LoopbackBackends b = new LoopbackBackends(port);
+        try {
+            for (int i = 1; i <= count; i++) {
+                b.add("b" + i, ip(i));
+            }
+            return b;
+        } catch (IOException e) {
+            b.close();
+            throw new UncheckedIOException("port " + port + " is taken on one of 127.0.0.2.." + ip(count), e);
+        }
+    }
+
     /** The address of backend {@code n} (1-based): 127.0.0.(n+1). */
     public static String ip(int n) {
         return "127.0.0." + (n + 1);

@@ -1,0 +1,203 @@
+package io.ep2camel;
+
+import io.ep2camel.config.Ep2ConfigLoader;
+import io.ep2camel.testsupport.AwsQueryDouble;
+import io.ep2camel.testsupport.ConsulDouble;
+import io.ep2camel.testsupport.Ep2Fixture;
+import io.ep2camel.testsupport.Ep2Samples;
+import io.ep2camel.testsupport.HaproxyProcess;
+import io.ep2camel.testsupport.LoopbackBackends;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+import static io.ep2camel.testsupport.AwsQueryDouble.inService;
+import static io.ep2camel.testsupport.AwsQueryDouble.member;
+import static io.ep2camel.testsupport.LoopbackBackends.ip;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An EP2 user switching: EP2's sample ep2.conf and haproxy.cfg.template (see {@link Ep2Samples};
+ * {@code -Dep2.samples=DIR} runs these against EP2's own shipped files) with only their paths
+ * changed and an orchestrator block written as EP2's code reads it, bootstrap a real HAProxy
+ * and follow scale events. The instances serve on EP2's default backend_port, 6003, on
+ * 127.0.0.2... ; the AWS endpoint comes from the SDK's own {@code aws.endpointUrl} setting, so
+ * the [AWS] block holds only EP2's keys.
+ */
+class Ep2CompatE2ETest {
+    private static final int EP2_BACKEND_PORT = 6003;
+    private static final String KEY_ID = "AKIDEP2COMPAT";
+    private static final String SECRET = "ep2-compat-secret";
+
+    private final LoopbackBackends servers = LoopbackBackends.startOn(EP2_BACKEND_PORT, 4);
+    private Ep2Samples samples;
+    private AwsQueryDouble aws;
+    private ConsulDouble consul;
+    private Ep2Application app;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (app != null) {
+            app.stop();
+        }
+        System.clearProperty(Ep2Application.SYSTEMCTL_PROPERTY);
+        System.clearProperty("aws.endpointUrl");
+        if (samples != null) {
+            samples.close();
+        }
+        if (aws != null) {
+            aws.close();
+        }
+        if (consul != null) {
+            consul.close();
+        }
+        servers.close();
+    }
+
+    /**
+     * The sample's start_by = systemd, with systemd's part played as Debian's haproxy.service
+     * plays it: start runs HAProxy master-worker, reload checks the config and sends the master
+     * SIGUSR2. Every call is recorded.
+     */
+    private Path systemd(Ep2Samples s) throws Exception {
+        Path calls = s.dir.resolve("systemctl.calls");
+        Path fake = s.dir.resolve("systemctl");
+        Files.writeString(fake, """
+                #!/bin/sh
+                echo "$*" >> %1$s
+                case "$1" in
+                  is-active) [ -s %3$s ] && kill -0 "$(head -n1 %3$s)" 2>/dev/null ;;
+                  start) %4$s -W -D -f %2$s -p %3$s ;;
+                  reload) %4$s -c -q -f %2$s && kill -USR2 "$(head -n1 %3$s)" ;;
+                  *) exit 1 ;;
+                esac
+                """.formatted(calls, s.haproxyCfg, s.pidFile, HaproxyProcess.BINARY));
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        System.setProperty(Ep2Application.SYSTEMCTL_PROPERTY, fake.toString());
+        return calls;
+    }
+
+    private void startController() throws Exception {
+        RouteLocator routes = RouteLocator.detect(Optional.empty());
+        app = new Ep2Application(new Ep2ConfigLoader(routes.orchestrators()).load(samples.conf), routes);
+        app.start();
+    }
+
+    private void awaitServed(String... names) {
+        Ep2Fixture.awaitServedAt(samples.frontendPort, names);
+    }
+
+    private void startAws() {
+        aws = AwsQueryDouble.start().expectCredentials(KEY_ID, SECRET);
+        for (int i = 1; i <= 4; i++) {
+            aws.running("i-" + i, ip(i));
+        }
+        System.setProperty("aws.endpointUrl", aws.endpoint().toString());
+    }
+
+    @Test
+    void ep2sSampleFilesWithAnAwsBlockFollowTwoGroupsAtRuntime() throws Exception {
+        startAws();
+        aws.group("web-a", inService("i-1"), inService("i-2"), member("i-9", "Pending", "Healthy"))
+                .group("web-b", inService("i-3"));
+        samples = Ep2Samples.adapt(Ep2Samples.sampleConf(), Ep2Samples.sampleTemplate());
+        Path calls = systemd(samples);
+        // EP2's code reads these [AWS] keys; the section name in lower case, as configparser users write it too
+        samples.append("""
+                [aws]
+                aws_access_key_id = %s
+                aws_secret_access_key = %s
+                region_name = us-east-1
+                asg_name = web-a, web-b
+                ip_type = private
+                """.formatted(KEY_ID, SECRET));
+
+        startController();
+        awaitServed("b1", "b2", "b3");
+        long master = samples.haproxy().masterPid();
+
+        aws.group("web-b", inService("i-3"), inService("i-4"));        // web-b scales out
+        awaitServed("b1", "b2", "b3", "b4");
+        aws.group("web-a", inService("i-2"));                          // web-a scales in
+        awaitServed("b2", "b3", "b4");
+
+        // update_by_runtime (the sample's update_type): started once through systemctl, never reloaded
+        assertThat(Files.readAllLines(calls)).contains("start haproxy").doesNotContain("reload haproxy");
+        assertThat(samples.haproxy().masterPid()).isEqualTo(master);
+        // one DescribeAutoScalingGroups call for both groups, every round
+        assertThat(aws.requests(AwsQueryDouble.ASG_ACTION)).allSatisfy(r -> assertThat(r.params())
+                .containsEntry("AutoScalingGroupNames.member.1", "web-a")
+                .containsEntry("AutoScalingGroupNames.member.2", "web-b"));
+        assertThat(Files.readString(samples.haproxyCfg)).contains("listen haproxynode", "if { ssl_fc }");
+    }
+
+    @Test
+    void ep2sSampleFilesWithAConsulBlockFollowTheService() throws Exception {
+        consul = ConsulDouble.start();
+        // registered as EP2's users register them: no port of their own, the node's address (EP2 used backend_port)
+        for (int i = 1; i <= 2; i++) {
+            consul.register(ConsulDouble.instance("web-" + i, "web").node("node-" + i, ip(i)).tags("web", "v1"));
+        }
+        consul.register(ConsulDouble.instance("web-old", "web").node("node-4", ip(4)).tags("web"));
+        samples = Ep2Samples.adapt(Ep2Samples.sampleConf(), Ep2Samples.sampleTemplate()).set("orchestrator", "consul");
+        systemd(samples);
+        samples.append("""
+                [CONSUL]
+                service_name = web
+                consul_ip = 127.0.0.1
+                consul_port = %d
+                only_passing = True
+                tags = web, v1
+                """.formatted(consul.port()));
+
+        startController();
+        awaitServed("b1", "b2");                      // web-old lacks tag v1
+
+        consul.register(ConsulDouble.instance("web-3", "web").node("node-3", ip(3)).tags("v1", "web", "extra"));
+        awaitServed("b1", "b2", "b3");
+        consul.status("web-1", "critical");           // only_passing
+        awaitServed("b2", "b3");
+        consul.deregister("web-2");
+        awaitServed("b3");
+    }
+
+    /**
+     * Every key EP2 has a default for left out: only the paths (which must point somewhere
+     * writable here) and the group remain. EP2's defaults then decide: aws, update_by_runtime with
+     * 50 slots, backend haproxynode, port 6003, start_by binary; one round with --once.
+     */
+    @Test
+    void everyKeyWithAnEp2DefaultLeftOutRunsOnce() throws Exception {
+        startAws();
+        aws.group("web-a", inService("i-1"), inService("i-2"));
+        String conf = """
+                [HAPROXY]
+                haproxy_config_file = x
+                template_file = x
+                haproxy_socket_file = x
+                pid_file = x
+                lock_dir = x
+                log_file = x
+
+                [AWS]
+                aws_access_key_id = %s
+                aws_secret_access_key = %s
+                region_name = us-east-1
+                asg_name = web-a
+                ip_type = PRIVATE
+                """.formatted(KEY_ID, SECRET);
+        samples = Ep2Samples.adapt(conf, Ep2Samples.sampleTemplate());
+
+        assertThat(Ep2Main.run(new String[]{"-f", samples.conf.toString(), "--once"})).isEqualTo(Ep2Main.EXIT_OK);
+
+        awaitServed("b1", "b2");
+        String cfg = Files.readString(samples.haproxyCfg);
+        assertThat(cfg.lines().filter(l -> l.trim().startsWith("server slot"))).hasSize(50);
+        assertThat(cfg).contains(ip(1) + ":" + EP2_BACKEND_PORT, ip(2) + ":" + EP2_BACKEND_PORT);
+        assertThat(samples.haproxy().isAlive()).as("--once leaves HAProxy serving").isTrue();
+    }
+}
