@@ -91,17 +91,21 @@ class Ep2CompatE2ETest {
         Ep2Fixture.awaitServedAt(samples.frontendPort, names);
     }
 
-    private void startAws() {
+    /**
+     * The double's instances: their private address is the one a backend listens on, or (for
+     * {@code byPublicIp}) their public one is, the private one then a loopback address nobody serves.
+     */
+    private void startAws(boolean byPublicIp) {
         aws = AwsQueryDouble.start().expectCredentials(KEY_ID, SECRET);
         for (int i = 1; i <= 4; i++) {
-            aws.running("i-" + i, ip(i));
+            aws.instance("i-" + i, "running", byPublicIp ? "127.0.0." + (200 + i) : ip(i), byPublicIp ? ip(i) : null);
         }
         System.setProperty("aws.endpointUrl", aws.endpoint().toString());
     }
 
     @Test
     void ep2sSampleFilesWithAnAwsBlockFollowTwoGroupsAtRuntime() throws Exception {
-        startAws();
+        startAws(false);
         aws.group("web-a", inService("i-1"), inService("i-2"), member("i-9", "Pending", "Healthy"))
                 .group("web-b", inService("i-3"));
         samples = Ep2Samples.adapt(Ep2Samples.sampleConf(), Ep2Samples.sampleTemplate());
@@ -167,12 +171,13 @@ class Ep2CompatE2ETest {
 
     /**
      * Every key EP2 has a default for left out: only the paths (which must point somewhere
-     * writable here) and the group remain. EP2's defaults then decide: aws, update_by_runtime with
-     * 50 slots, backend haproxynode, port 6003, start_by binary; one round with --once.
+     * writable here), the credentials and the group remain. EP2's defaults then decide: aws,
+     * update_by_runtime with 50 slots, backend haproxynode, port 6003, start_by binary, and the
+     * instances' public address (ip_type unset), with the one warning; one round with --once.
      */
     @Test
     void everyKeyWithAnEp2DefaultLeftOutRunsOnce() throws Exception {
-        startAws();
+        startAws(true);
         aws.group("web-a", inService("i-1"), inService("i-2"));
         String conf = """
                 [HAPROXY]
@@ -188,7 +193,6 @@ class Ep2CompatE2ETest {
                 aws_secret_access_key = %s
                 region_name = us-east-1
                 asg_name = web-a
-                ip_type = PRIVATE
                 """.formatted(KEY_ID, SECRET);
         samples = Ep2Samples.adapt(conf, Ep2Samples.sampleTemplate());
 
@@ -199,5 +203,7 @@ class Ep2CompatE2ETest {
         assertThat(cfg.lines().filter(l -> l.trim().startsWith("server slot"))).hasSize(50);
         assertThat(cfg).contains(ip(1) + ":" + EP2_BACKEND_PORT, ip(2) + ":" + EP2_BACKEND_PORT);
         assertThat(samples.haproxy().isAlive()).as("--once leaves HAProxy serving").isTrue();
+        assertThat(Files.readString(samples.logFile).lines().filter(l -> l.contains("WARN") && l.contains("ip_type")))
+                .singleElement().asString().contains("set ip_type = private");
     }
 }

@@ -83,6 +83,32 @@ class YamlOrchestratorsE2ETest {
                 io.ep2camel.pipeline.FetchHealth.class).reachable()).isFalse();
     }
 
+    /** --dry-run reads the answer as a round does: the key-name headers the http-json route sets count. */
+    @Test
+    void dryRunReadsTheHttpJsonAnswerThroughTheSamePathAsARound() throws Exception {
+        apiAnswer.set("{\"servers\":[" + entry(0, "up") + "," + entry(1, "up") + "]}");
+        fx.set("orchestrator", "http-json");
+        fx.section("FILE").clear();
+        fx.section("http-json").put("url", "http://127.0.0.1:" + api.getAddress().getPort() + "/v1/pool");
+        fx.section("http-json").put("entries", "$.servers[*]");
+        fx.section("http-json").put("host_key", "ip");
+        fx.section("http-json").put("port_key", "listen");
+        fx.section("http-json").put("weight_key", "w");
+        fx.writeConf();
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Ep2Main.run(new String[]{"-f", fx.conf.toString(), "--dry-run"})).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("# orchestrator http-json: 2 backends")
+                .contains("127.0.0.1:" + servers.port(0) + " check weight 1")
+                .contains("127.0.0.1:" + servers.port(1) + " check weight 2");
+        assertThat(fx.haproxyCfg).doesNotExist();
+    }
+
     @Test
     void anOrchestratorIsAddedByDroppingOneYamlFileIntoTheRoutesDirectory() throws Exception {
         Path routesDir = Files.createDirectories(fx.dir.resolve("routes"));

@@ -91,6 +91,46 @@ class PoolConfigTest {
     }
 
     @Test
+    void anAwsPoolTakesAGroupListAndSaysHowToAddressItsInstances() throws Exception {
+        Ep2Config cfg = load("""
+                [AWS]
+                ip_type = private
+                [pool:api]
+                orchestrator = AWS
+                asg_name = api-a , api-b
+                [pool:jobs]
+                orchestrator = aws
+                asg_name = jobs
+                use_public_ip = True
+                """);
+        PoolSpec api = cfg.pools().get(1);
+        PoolSpec jobs = cfg.pools().get(2);
+        assertThat(api.orchestrator()).isEqualTo("aws");
+        assertThat(api.routeProperties()).containsEntry("ep2.aws.asg_name", "api-a,api-b")
+                .containsEntry("ep2.aws.use_public_ip", "false");                 // [AWS] ip_type inherited
+        assertThat(jobs.routeProperties()).containsEntry("ep2.aws.asg_name", "jobs")
+                .containsEntry("ep2.aws.use_public_ip", "true")                   // its own, no contradiction
+                .containsEntry("ep2.aws.ip_type", "public");
+        assertThat(cfg.warnings()).isEmpty();
+    }
+
+    @Test
+    void anAwsPoolAddressedByEp2sDefaultIsWarnedAboutOnce() throws Exception {
+        Ep2Config cfg = load("[pool:api]\norchestrator = aws\nasg_name = api\n[pool:jobs]\norchestrator = aws\nasg_name = jobs\n");
+        assertThat(cfg.pools().get(1).routeProperties()).containsEntry("ep2.aws.use_public_ip", "true");
+        assertThat(cfg.warnings()).singleElement().asString().contains("ip_type = private");
+        assertThat(load("[pool:api]\norchestrator = aws\nasg_name = api\nip_type = private\n").warnings()).isEmpty();
+    }
+
+    @Test
+    void badAwsPoolsNameTheirSection() {
+        fails("[pool:api]\norchestrator = aws\nasg_name = a,,b\n", "[pool:api] asg_name: empty group name");
+        fails("[pool:api]\norchestrator = aws\nasg_name = a\nip_type = elastic\n", "[pool:api] ip_type: must be private or public");
+        fails("[pool:api]\norchestrator = aws\nasg_name = a\nip_type = private\nuse_public_ip = yes\n",
+                "[pool:api] use_public_ip: is true but ip_type = private");
+    }
+
+    @Test
     void aPoolOfACustomRouteOverridesItsSectionKeys() throws Exception {
         Ep2Config cfg = load("""
                 [pool:jobs]
