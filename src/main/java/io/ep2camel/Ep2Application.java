@@ -110,7 +110,10 @@ public final class Ep2Application {
         // operators: the registry camel-micrometer-prometheus serves, our health checks, the pool MBeans
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind("metricsRegistry", meters);
-        List<HealthCheck> checks = new ArrayList<>(List.of(new HaproxyHealthCheck(cfg.socketFiles(), control)));
+        // the stats sockets must answer where the controller works through them; in update_by_config
+        // haproxy_socket_file (EP2's default path included) serves only -x on reloads, and may not exist
+        List<Path> checkedSockets = cfg.updateType() == UpdateType.UPDATE_BY_RUNTIME ? cfg.socketFiles() : List.of();
+        List<HealthCheck> checks = new ArrayList<>(List.of(new HaproxyHealthCheck(checkedSockets, control)));
         List<Pool> all = new ArrayList<>();
         for (PoolSpec spec : cfg.pools()) {
             Pool pool = pool(spec, cfg, meters);
