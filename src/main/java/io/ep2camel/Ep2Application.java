@@ -52,6 +52,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Wires one controller from a checked config: the beans of each stage, the Java pipeline and
@@ -112,8 +113,8 @@ public final class Ep2Application {
         main.bind("metricsRegistry", meters);
         // the stats sockets must answer where the controller works through them; in update_by_config
         // haproxy_socket_file (EP2's default path included) serves only -x on reloads, and may not exist
-        List<Path> checkedSockets = cfg.updateType() == UpdateType.UPDATE_BY_RUNTIME ? cfg.socketFiles() : List.of();
-        List<HealthCheck> checks = new ArrayList<>(List.of(new HaproxyHealthCheck(checkedSockets, control)));
+        List<HealthCheck> checks = new ArrayList<>(List.of(new HaproxyHealthCheck(
+                cfg.updateType() == UpdateType.UPDATE_BY_RUNTIME ? Optional.of(socketUri(cfg)) : Optional.empty(), control)));
         List<Pool> all = new ArrayList<>();
         for (PoolSpec spec : cfg.pools()) {
             Pool pool = pool(spec, cfg, meters);
@@ -192,7 +193,7 @@ public final class Ep2Application {
 
     /** All sockets of haproxy_socket_file (nbproc): each gets every batch. */
     private static String socketUri(Ep2Config cfg) {
-        return "haproxy-socket:" + String.join(",", cfg.socketFiles().stream().map(Object::toString).toList())
+        return "haproxy-socket:" + String.join(",", cfg.socketAddresses().stream().map(Object::toString).toList())
                 + "?timeout=" + SOCKET_TIMEOUT.toMillis();
     }
 

@@ -19,9 +19,10 @@ public enum ConfigKey {
     HAPROXY_BINARY("haproxy", "haproxy_binary", KeyType.PATH, "/usr/sbin/haproxy",
             "haproxy executable, used for haproxy -c and start_by=binary"),
     START_BY("haproxy", "start_by", KeyType.TEXT, "binary", "how to start/reload HAProxy: binary or systemd"),
-    HAPROXY_SOCKET_FILE("haproxy", "haproxy_socket_file", KeyType.PATH_LIST, "/var/run/haproxy/haproxy.sock",
-            "HAProxy stats socket(s), comma separated for nbproc; used by update_by_runtime; "
-                    + "passed as -x on binary reloads so listening sockets are handed over"),
+    HAPROXY_SOCKET_FILE("haproxy", "haproxy_socket_file", KeyType.SOCKET_LIST, "/var/run/haproxy/haproxy.sock",
+            "HAProxy stats socket(s), comma separated, as HAProxy writes them: a path or unix@/path, ipv4@host:port, "
+                    + "ipv6@[addr]:port (TCP); used by update_by_runtime, every batch goes to each; the first UNIX one "
+                    + "is passed as -x on binary reloads so listening sockets are handed over"),
     PID_FILE("haproxy", "pid_file", KeyType.PATH, "/run/haproxy.pid", "HAProxy pid file (start_by=binary)"),
     BACKEND_NAME("haproxy", "backend_name", KeyType.TEXT, "haproxynode",
             "HAProxy backend/listen section holding the servers"),

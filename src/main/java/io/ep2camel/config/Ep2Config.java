@@ -1,5 +1,7 @@
 package io.ep2camel.config;
 
+import io.ep2camel.model.HaproxyAddress;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -88,10 +90,17 @@ public final class Ep2Config {
         return path(ConfigKey.LOG_FILE);
     }
 
-    public List<Path> socketFiles() {
+    /** haproxy_socket_file: every stats socket, UNIX and TCP, in the order given. */
+    public List<HaproxyAddress> socketAddresses() {
         return get(ConfigKey.HAPROXY_SOCKET_FILE)
-                .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList())
+                .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                        .map(s -> HaproxyAddress.parse(s, null)).toList())
                 .orElse(List.of());
+    }
+
+    /** The UNIX ones among them: only those can hand listening sockets over (-x) on a reload. */
+    public List<Path> socketFiles() {
+        return socketAddresses().stream().filter(HaproxyAddress::isUnix).map(HaproxyAddress::path).toList();
     }
 
     public String observeHost() {

@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.ep2camel.model.HaproxyAddress;
+
 /**
  * Reads EP2's INI ep2.conf unchanged and checks all of it before anything runs: unknown
  * sections and keys, types, the keys each mode needs, the template. The first problem found
@@ -118,7 +120,13 @@ public final class Ep2ConfigLoader {
             pools.add(spec);
             warnPublic |= publicByDefault && spec.orchestrator().equals("aws") && !AwsAddressing.givenIn(pool.getValue());
         }
-        List<String> warnings = warnPublic ? List.of(AwsAddressing.PUBLIC_BY_DEFAULT) : List.of();
+        List<String> warnings = new java.util.ArrayList<>();
+        if (warnPublic) {
+            warnings.add(AwsAddressing.PUBLIC_BY_DEFAULT);
+        }
+        sockets(values).stream().filter(a -> !a.isLoopback()).forEach(a -> warnings.add("[haproxy] haproxy_socket_file: "
+                + a + " is not a loopback address. HAProxy's CLI has no authentication: at level admin, whoever reaches "
+                + "it controls HAProxy; bind that stats socket to loopback or a private interface only"));
         return new Ep2Config(abs, values, routeSections, pools, warnings);
     }
 
@@ -273,10 +281,10 @@ public final class Ep2ConfigLoader {
         if (k.type() == KeyType.PATH) {
             return base.resolve(value).normalize().toString();
         }
-        if (k.type() == KeyType.PATH_LIST) {
+        if (k.type() == KeyType.SOCKET_LIST) {
             return String.join(",", java.util.Arrays.stream(value.split(","))
                     .map(String::trim).filter(s -> !s.isEmpty())
-                    .map(s -> base.resolve(s).normalize().toString()).toList());
+                    .map(s -> HaproxyAddress.parse(s, base).toString()).toList());
         }
         return value;
     }
@@ -294,6 +302,11 @@ public final class Ep2ConfigLoader {
         String startBy = v.get(ConfigKey.START_BY);
         if (!Set.of("binary", "systemd").contains(startBy)) {
             throw error(name, ConfigKey.START_BY, "must be binary or systemd, not '" + startBy + "'");
+        }
+        if (startBy.equals("binary") && sockets(v).stream().noneMatch(HaproxyAddress::isUnix)) {
+            throw error(name, ConfigKey.HAPROXY_SOCKET_FILE, "start_by = binary hands the listening sockets to the "
+                    + "new HAProxy over a UNIX stats socket (-x), and '" + v.get(ConfigKey.HAPROXY_SOCKET_FILE)
+                    + "' has none; add the template's UNIX stats socket to the list (or use start_by = systemd)");
         }
         String updateType = v.get(ConfigKey.UPDATE_TYPE);
         if (!Set.of("update_by_config", "update_by_runtime").contains(updateType)) {
@@ -394,6 +407,12 @@ public final class Ep2ConfigLoader {
         if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw error(name, k, "must be scheme://host[:port][/path], without user, query or fragment");
         }
+    }
+
+    /** haproxy_socket_file's addresses, already checked and resolved. */
+    private static List<HaproxyAddress> sockets(Map<ConfigKey, String> v) {
+        return java.util.Arrays.stream(v.get(ConfigKey.HAPROXY_SOCKET_FILE).split(","))
+                .map(s -> HaproxyAddress.parse(s, null)).toList();
     }
 
     /**

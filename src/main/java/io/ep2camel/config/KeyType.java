@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 
 /** How a config value is checked and normalised. Each check returns the canonical text or throws with the reason. */
 enum KeyType {
-    TEXT, PATH, PATH_LIST,
+    TEXT, PATH,
+    /** HAProxy CLI addresses, comma separated: paths, unix@/path, ipv4@host:port, ipv6@[addr]:port */
+    SOCKET_LIST,
     PORT {
         @Override
         String check(String v) {

@@ -1,29 +1,30 @@
 package io.ep2camel.observe;
 
 import io.ep2camel.reload.HaproxyControl;
-import io.ep2camel.socket.HaproxySocketClient;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Ready while HAProxy answers on its stats socket(s) ({@code show info}); without a socket
- * configured, while its processes run.
+ * Ready while HAProxy answers {@code show info} on every stats socket the controller works
+ * through (UNIX or TCP, through the haproxy-socket endpoint); without one (update_by_config),
+ * while its processes run.
  */
 public class HaproxyHealthCheck extends AbstractHealthCheck {
-    private final List<Path> sockets;
+    private final Optional<String> socketUri;
     private final HaproxyControl control;
-    private final HaproxySocketClient client = new HaproxySocketClient(Duration.ofSeconds(2));
+    private ProducerTemplate template;
 
-    public HaproxyHealthCheck(List<Path> sockets, HaproxyControl control) {
+    /** @param socketUri the haproxy-socket endpoint of every stats socket, or empty to check the processes */
+    public HaproxyHealthCheck(Optional<String> socketUri, HaproxyControl control) {
         super("ep2", "ep2-haproxy");
-        this.sockets = sockets;
+        this.socketUri = socketUri;
         this.control = control;
     }
 
@@ -35,7 +36,7 @@ public class HaproxyHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         try {
-            if (sockets.isEmpty()) {
+            if (socketUri.isEmpty()) {
                 builder.detail("check", "process");
                 if (control.isRunning()) {
                     builder.up();
@@ -44,13 +45,21 @@ public class HaproxyHealthCheck extends AbstractHealthCheck {
                 }
                 return;
             }
-            for (Path socket : sockets) {
-                builder.detail("socket", socket.toString());
-                client.execute(socket, List.of("show info"));
-            }
+            builder.detail("socket", socketUri.get());
+            template().requestBody(socketUri.get(), "show info");
             builder.up();
+        } catch (CamelExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            builder.message(cause.getMessage()).error(cause).down();
         } catch (RuntimeException | IOException e) {
             builder.message(e.getMessage()).error(e).down();
         }
+    }
+
+    private synchronized ProducerTemplate template() {
+        if (template == null) {
+            template = getCamelContext().createProducerTemplate();
+        }
+        return template;
     }
 }

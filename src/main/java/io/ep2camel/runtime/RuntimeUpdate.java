@@ -75,7 +75,9 @@ public class RuntimeUpdate {
         try {
             plans = plans(round, pool -> pool.slots().drainSince());
         } catch (HaproxySocketException e) {
-            if (!e.getMessage().contains("Can't find backend") && !e.getMessage().contains("No such")) {
+            // only HAProxy's own answer that it lacks the backend means "reload with the slots";
+            // a socket that cannot be reached is an outage of its own, reported as what it is
+            if (!lacksBackend(e)) {
                 throw e;
             }
             LOG.warn("the running HAProxy lacks a pool's backend ({}); writing the config and reloading once",
@@ -96,6 +98,12 @@ public class RuntimeUpdate {
             exchange.setProperty(APPLY_KIND, "runtime");
             LOG.info("runtime update of {}: {} commands over the stats socket", round, commands.size());
         }
+    }
+
+    /** HAProxy answered a state read with "Can't find backend." / "No such backend." (2.6 and 3.0). */
+    private static boolean lacksBackend(HaproxySocketException e) {
+        return e.isErrorReply() && e.getFailures().stream().map(HaproxySocketException.FailedCommand::reply)
+                .anyMatch(r -> r.startsWith("Can't find backend") || r.startsWith("No such backend"));
     }
 
     /**

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
 
 /**
  * Runs batches of commands on HAProxy's runtime API over a UNIX stats socket (JDK 16+ UNIX
- * channels, no native code). Plain Java so it is testable and usable without Camel.
+ * channels, no native code), and holds what every transport shares: the request, the reply
+ * framing, command validation and error detection ({@link NettyCliTransport} is the TCP one).
+ * Plain Java so it is testable and usable without Camel.
  *
  * <p>One connection per batch: the client sends {@code prompt}, every command, then {@code quit},
  * all at once. In interactive ("prompt") mode HAProxy follows each command's output with the
@@ -95,15 +97,24 @@ public final class HaproxySocketClient {
      * @throws HaproxySocketException   if the socket cannot be reached or the answer is incomplete
      */
     public List<String> execute(Path socket, List<String> commands) {
-        commands.forEach(HaproxySocketClient::validate);
+        String request = request(commands);
         if (commands.isEmpty()) {
             return List.of();
         }
+        byte[] transcript = exchange(socket, ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+        return replies(socket.toString(), commands.size(), new String(transcript, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What goes over the connection for a batch, whatever the transport: {@code prompt}, every
+     * command, {@code quit}.
+     * @throws IllegalArgumentException if any command is invalid; then nothing may be sent at all
+     */
+    static String request(List<String> commands) {
+        commands.forEach(HaproxySocketClient::validate);
         StringBuilder request = new StringBuilder("prompt\n");
         commands.forEach(c -> request.append(c).append('\n'));
-        request.append("quit\n");
-        byte[] transcript = exchange(socket, ByteBuffer.wrap(request.toString().getBytes(StandardCharsets.UTF_8)));
-        return split(socket, commands.size(), new String(transcript, StandardCharsets.UTF_8));
+        return request.append("quit\n").toString();
     }
 
     /**
@@ -145,7 +156,7 @@ public final class HaproxySocketClient {
     }
 
     /** Throws, listing every command of the batch HAProxy answered with an error. */
-    public static void requireNoErrorReplies(Path socket, List<String> commands, List<String> replies) {
+    public static void requireNoErrorReplies(String socket, List<String> commands, List<String> replies) {
         List<HaproxySocketException.FailedCommand> failed = new ArrayList<>();
         for (int i = 0; i < commands.size(); i++) {
             if (isErrorReply(replies.get(i))) {
@@ -171,7 +182,7 @@ public final class HaproxySocketClient {
             try {
                 connected = channel.connect(UnixDomainSocketAddress.of(socket));
             } catch (IOException e) {
-                throw new HaproxySocketException(socket, "cannot connect: " + reason(e), e);
+                throw new HaproxySocketException(socket.toString(), "cannot connect: " + reason(e), e);
             }
             SelectionKey key = channel.register(selector,
                     connected ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT);
@@ -181,11 +192,11 @@ public final class HaproxySocketClient {
             while (true) {
                 long waitMillis = timeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgress);
                 if (waitMillis <= 0) {
-                    throw new HaproxySocketException(socket, (channel.isConnected() ? "no answer from HAProxy"
+                    throw new HaproxySocketException(socket.toString(), (channel.isConnected() ? "no answer from HAProxy"
                             : "could not connect") + " within " + timeout.toMillis() + " ms", null);
                 }
                 if (Thread.currentThread().isInterrupted()) {
-                    throw new HaproxySocketException(socket, "interrupted while talking to HAProxy", null);
+                    throw new HaproxySocketException(socket.toString(), "interrupted while talking to HAProxy", null);
                 }
                 if (selector.select(waitMillis) == 0) {
                     continue; // woken early without anything ready: the deadline above decides
@@ -213,11 +224,12 @@ public final class HaproxySocketClient {
                 }
             }
         } catch (IOException e) {
-            throw new HaproxySocketException(socket, "cannot talk to HAProxy: " + reason(e), e);
+            throw new HaproxySocketException(socket.toString(), "cannot talk to HAProxy: " + reason(e), e);
         }
     }
 
-    private static List<String> split(Path socket, int expected, String transcript) {
+    /** A batch's transcript split at the prompts: one reply per command, or an exception naming the socket. */
+    static List<String> replies(String socket, int expected, String transcript) {
         String[] parts = transcript.split(Pattern.quote(PROMPT), -1);
         // parts[0] answers "prompt", the last part is what follows the final prompt: nothing
         int replies = parts.length - 2;

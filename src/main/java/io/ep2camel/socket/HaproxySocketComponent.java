@@ -5,7 +5,11 @@ import org.apache.camel.support.DefaultComponent;
 
 import java.util.Map;
 
-/** Sends commands to HAProxy's runtime API over its UNIX stats socket(s): {@code haproxy-socket:/run/haproxy/admin.sock}. */
+/**
+ * Sends commands to HAProxy's runtime API over its stats socket(s): UNIX
+ * ({@code haproxy-socket:/run/haproxy/admin.sock}) or TCP ({@code haproxy-socket:ipv4@127.0.0.1:9999},
+ * through camel-netty).
+ */
 public class HaproxySocketComponent extends DefaultComponent {
 
     @Override
@@ -18,7 +22,7 @@ public class HaproxySocketComponent extends DefaultComponent {
         HaproxySocketEndpoint endpoint = new HaproxySocketEndpoint(uri, this, configuration);
         setProperties(endpoint, parameters);
         // Fail at endpoint creation rather than on the first message
-        configuration.socketPaths();
+        configuration.addresses();
         if (configuration.getTimeout() <= 0) {
             throw new IllegalArgumentException("haproxy-socket timeout must be positive, got " + configuration.getTimeout());
         }

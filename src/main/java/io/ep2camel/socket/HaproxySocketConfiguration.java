@@ -5,7 +5,7 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.spi.UriPath;
 
-import java.nio.file.Path;
+import io.ep2camel.model.HaproxyAddress;
 import java.util.Arrays;
 import java.util.List;
 
@@ -13,8 +13,9 @@ import java.util.List;
 @UriParams
 public class HaproxySocketConfiguration {
 
-    @UriPath(description = "Path of HAProxy's stats socket (level admin for changes). Several paths separated by"
-            + " commas, e.g. one per process with nbproc: every socket receives the whole batch.")
+    @UriPath(description = "HAProxy's stats socket (level admin for changes), as HAProxy writes it: a path or"
+            + " unix@/path (UNIX socket), ipv4@host:port or ipv6@[addr]:port (TCP, through camel-netty). Several"
+            + " separated by commas, e.g. one per process with nbproc: every socket receives the whole batch.")
     @Metadata(required = true)
     private String path;
 
@@ -50,13 +51,13 @@ public class HaproxySocketConfiguration {
         this.failOnErrorReply = failOnErrorReply;
     }
 
-    /** The comma-separated {@link #getPath() path} as socket paths, in order. */
-    public List<Path> socketPaths() {
+    /** The comma-separated {@link #getPath() path} as socket addresses, in order. */
+    public List<HaproxyAddress> addresses() {
         List<String> parts = Arrays.stream(path == null ? new String[0] : path.split(",", -1)).map(String::strip).toList();
         if (parts.isEmpty() || parts.stream().anyMatch(String::isEmpty)) {
-            throw new IllegalArgumentException("haproxy-socket needs one or more comma-separated socket paths, got '"
+            throw new IllegalArgumentException("haproxy-socket needs one or more comma-separated socket addresses, got '"
                     + path + "'");
         }
-        return parts.stream().map(Path::of).toList();
+        return parts.stream().map(p -> HaproxyAddress.parse(p, null)).toList();
     }
 }

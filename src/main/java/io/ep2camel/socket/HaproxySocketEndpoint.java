@@ -12,7 +12,8 @@ import java.time.Duration;
 
 /**
  * Runs a command (String body) or a batch of commands (List body) on HAProxy's runtime API
- * through its UNIX stats socket, and replaces the body with HAProxy's replies.
+ * through its stats socket(s) (UNIX, or TCP through camel-netty), and replaces the body with
+ * HAProxy's replies.
  */
 @UriEndpoint(scheme = "haproxy-socket", syntax = "haproxy-socket:path", producerOnly = true, remote = false,
         title = "HAProxy Runtime API Socket", category = { Category.NETWORKING, Category.MANAGEMENT },
@@ -33,7 +34,8 @@ public class HaproxySocketEndpoint extends DefaultEndpoint {
 
     @Override
     public Producer createProducer() {
-        return new HaproxySocketProducer(this, new HaproxySocketClient(Duration.ofMillis(configuration.getTimeout())));
+        return new HaproxySocketProducer(this, new HaproxySocketClient(Duration.ofMillis(configuration.getTimeout())),
+                new NettyCliTransport(getCamelContext(), configuration.getTimeout()));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.ep2camel.socket;
 
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -19,19 +18,20 @@ public class HaproxySocketException extends RuntimeException {
     private final String socket;
     private final List<FailedCommand> failures;
 
-    public HaproxySocketException(Path socket, String problem, Throwable cause) {
+    /** @param socket the socket's address as HAProxy writes it (a path, ipv4@host:port ...) */
+    public HaproxySocketException(String socket, String problem, Throwable cause) {
         super(socket + ": " + problem, cause);
-        this.socket = socket.toString();
+        this.socket = socket;
         this.failures = List.of();
     }
 
-    public HaproxySocketException(Path socket, List<FailedCommand> failures) {
+    public HaproxySocketException(String socket, List<FailedCommand> failures) {
         super(socket + ": HAProxy rejected " + failures.size() + " command(s): " + describe(failures));
-        this.socket = socket.toString();
+        this.socket = socket;
         this.failures = List.copyOf(failures);
     }
 
-    /** The socket path the failure happened on. */
+    /** The socket (path or ipv4@/ipv6@ address) the failure happened on. */
     public String getSocket() {
         return socket;
     }
@@ -39,6 +39,11 @@ public class HaproxySocketException extends RuntimeException {
     /** Commands HAProxy answered with an error, in batch order; empty for I/O failures. */
     public List<FailedCommand> getFailures() {
         return failures;
+    }
+
+    /** Whether HAProxy answered (some commands were rejected), as opposed to not being reached at all. */
+    public boolean isErrorReply() {
+        return !failures.isEmpty();
     }
 
     // First reply line only: "Unknown command" replies go on with HAProxy's whole help text

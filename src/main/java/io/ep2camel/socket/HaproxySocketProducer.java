@@ -6,7 +6,7 @@ import org.apache.camel.support.DefaultProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
+import io.ep2camel.model.HaproxyAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +23,19 @@ public class HaproxySocketProducer extends DefaultProducer {
 
     private final HaproxySocketConfiguration configuration;
     private final HaproxySocketClient client;
+    private final NettyCliTransport tcp;
 
-    public HaproxySocketProducer(HaproxySocketEndpoint endpoint, HaproxySocketClient client) {
+    public HaproxySocketProducer(HaproxySocketEndpoint endpoint, HaproxySocketClient client, NettyCliTransport tcp) {
         super(endpoint);
         this.configuration = endpoint.getConfiguration();
         this.client = client;
+        this.tcp = tcp;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        tcp.close();
+        super.doStop();
     }
 
     @Override
@@ -40,13 +48,16 @@ public class HaproxySocketProducer extends DefaultProducer {
 
         Map<String, List<String>> replies = new LinkedHashMap<>();
         List<HaproxySocketException> failures = new ArrayList<>();
-        for (Path socket : configuration.socketPaths()) {
+        String request = HaproxySocketClient.request(commands);   // checks every command before anything is sent
+        for (HaproxyAddress socket : configuration.addresses()) {
             try {
                 LOG.debug("Sending {} command(s) to {}", commands.size(), socket);
-                List<String> socketReplies = client.execute(socket, commands);
+                List<String> socketReplies = commands.isEmpty() ? List.of()
+                        : socket.isUnix() ? client.execute(socket.path(), commands)
+                        : HaproxySocketClient.replies(socket.toString(), commands.size(), tcp.exchange(socket, request));
                 replies.put(socket.toString(), socketReplies);
                 if (failOnErrorReply) {
-                    HaproxySocketClient.requireNoErrorReplies(socket, commands, socketReplies);
+                    HaproxySocketClient.requireNoErrorReplies(socket.toString(), commands, socketReplies);
                 }
             } catch (HaproxySocketException e) {
                 // Go on: every HAProxy process keeps its own state, the others still need the batch

@@ -199,7 +199,7 @@ class HaproxySocketClientTest {
         List<String> commands = List.of("set server be/nosuch state ready", "show stat", "foo");
         List<String> replies = List.of("No such server.", "# pxname,svname", "Unknown command, but maybe...\n  help");
 
-        assertThatThrownBy(() -> HaproxySocketClient.requireNoErrorReplies(socket, commands, replies))
+        assertThatThrownBy(() -> HaproxySocketClient.requireNoErrorReplies(socket.toString(), commands, replies))
                 .isInstanceOfSatisfying(HaproxySocketException.class, e -> {
                     assertThat(e.getSocket()).isEqualTo(socket.toString());
                     assertThat(e.getFailures()).containsExactly(

@@ -42,7 +42,7 @@ class HaproxySocketComponentTest {
         HaproxySocketConfiguration configuration = ((HaproxySocketEndpoint) endpoint).getConfiguration();
         assertThat(configuration.getTimeout()).isEqualTo(1234);
         assertThat(configuration.isFailOnErrorReply()).isFalse();
-        assertThat(configuration.socketPaths()).containsExactly(Path.of("/run/haproxy/admin.sock"));
+        assertThat(configuration.addresses()).singleElement().satisfies(a -> assertThat(a.path()).isEqualTo(Path.of("/run/haproxy/admin.sock")));
     }
 
     @Test
@@ -52,8 +52,22 @@ class HaproxySocketComponentTest {
 
         assertThat(endpoint.getConfiguration().getTimeout()).isEqualTo(5000);
         assertThat(endpoint.getConfiguration().isFailOnErrorReply()).isTrue();
-        assertThat(endpoint.getConfiguration().socketPaths())
+        assertThat(endpoint.getConfiguration().addresses()).extracting(a -> a.path())
                 .containsExactly(Path.of("/run/h/p1.sock"), Path.of("/run/h/p2.sock"));
+    }
+
+    @Test
+    void haproxysAddressSyntaxInAnyMix() {
+        HaproxySocketEndpoint endpoint = context.getEndpoint(
+                "haproxy-socket:unix@/run/h/admin.sock,ipv4@127.0.0.1:9999,ipv6@[::1]:9998?timeout=700", HaproxySocketEndpoint.class);
+
+        assertThat(endpoint.getConfiguration().addresses()).extracting(Object::toString)
+                .containsExactly("/run/h/admin.sock", "ipv4@127.0.0.1:9999", "ipv6@[::1]:9998");
+        assertThat(endpoint.getConfiguration().getTimeout()).isEqualTo(700);
+        assertThatThrownBy(() -> context.getEndpoint("haproxy-socket:abns@haproxy"))
+                .isInstanceOf(ResolveEndpointFailedException.class).hasStackTraceContaining("not abns@");
+        assertThatThrownBy(() -> context.getEndpoint("haproxy-socket:127.0.0.1:9999"))
+                .isInstanceOf(ResolveEndpointFailedException.class).hasStackTraceContaining("ipv4@127.0.0.1:9999");
     }
 
     @Test

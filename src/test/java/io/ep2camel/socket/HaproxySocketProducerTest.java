@@ -25,15 +25,32 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** The component against real HAProxy 2.6 processes, through a plain CamelContext. */
+/**
+ * The component against real HAProxy 2.6 processes, through a plain CamelContext. Every HAProxy
+ * here serves its CLI on a UNIX and on a TCP stats socket; this class talks to the UNIX one,
+ * {@link HaproxySocketProducerOverTcpTest} runs the same tests over TCP.
+ */
 class HaproxySocketProducerTest {
 
     private final List<Path> dirs = new ArrayList<>();
     private final List<HaproxyProcess> haproxies = new ArrayList<>();
-    private CamelContext context;
-    private ProducerTemplate template;
-    private Path socket;
+    protected CamelContext context;
+    protected ProducerTemplate template;
+    protected String socket;
     private int frontendPort;
+    /** The last started HAProxy's two CLI addresses. */
+    protected Path lastUnixSocket;
+    protected int lastTcpPort;
+
+    /** Which of an HAProxy's two stats sockets the tests talk to. */
+    protected String address(Path unixSocket, int tcpPort) {
+        return unixSocket.toString();
+    }
+
+    /** An address of the same kind where nothing answers. */
+    protected String unreachable() {
+        return lastUnixSocket.resolveSibling("missing.sock").toString();
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -106,7 +123,7 @@ class HaproxySocketProducerTest {
         assertThat(serverStates(template.requestBody(uri(socket), "show servers state be", String.class)).get("s2"))
                 .containsEntry("srv_op_state", "2");
         assertThat(exchange.getMessage().getHeader(HaproxySocketConstants.REPLIES, Map.class))
-                .containsOnlyKeys(socket.toString());
+                .containsOnlyKeys(socket);
         assertThat(exchange.getMessage().getBody()).isEqualTo(List.of(
                 "set server be/nosuch state ready", "set server be/s2 state ready", "foo"));
     }
@@ -124,18 +141,18 @@ class HaproxySocketProducerTest {
 
     @Test
     void missingSocketNamesThePath() {
-        Path missing = socket.resolveSibling("missing.sock");
+        String missing = unreachable();
 
         CamelExecutionException e = catchThrowableOfType(CamelExecutionException.class,
                 () -> template.requestBody(uri(missing), "show info"));
 
         assertThat(e.getCause()).isInstanceOf(HaproxySocketException.class)
-                .hasMessageContaining(missing.toString()).hasMessageContaining("cannot connect");
+                .hasMessageStartingWith(missing + ": cannot connect");
     }
 
     @Test
     void batchGoesToEverySocket() throws Exception {
-        Path second = startHaproxy();
+        String second = startHaproxy();
 
         Exchange exchange = template.request(uri(socket) + "," + second, e -> e.getMessage().setBody(
                 List.of("set server be/s2 state ready", "get weight be/s2")));
@@ -143,9 +160,9 @@ class HaproxySocketProducerTest {
         assertThat(exchange.getException()).isNull();
         assertThat(exchange.getMessage().getBody()).isEqualTo(List.of("", "1 (initial 1)"));
         assertThat(exchange.getMessage().getHeader(HaproxySocketConstants.REPLIES, Map.class)).isEqualTo(Map.of(
-                socket.toString(), List.of("", "1 (initial 1)"),
-                second.toString(), List.of("", "1 (initial 1)")));
-        for (Path each : List.of(socket, second)) {
+                socket, List.of("", "1 (initial 1)"),
+                second, List.of("", "1 (initial 1)")));
+        for (String each : List.of(socket, second)) {
             assertThat(serverStates(template.requestBody(uri(each), "show servers state be", String.class)).get("s2"))
                     .containsEntry("srv_op_state", "2");
         }
@@ -153,12 +170,12 @@ class HaproxySocketProducerTest {
 
     @Test
     void unreachableSocketDoesNotStopTheOthers() {
-        Path missing = socket.resolveSibling("gone.sock");
+        String missing = unreachable();
 
         CamelExecutionException e = catchThrowableOfType(CamelExecutionException.class,
                 () -> template.requestBody(uri(missing) + "," + socket, "set server be/s3 state ready"));
 
-        assertThat(e.getCause()).isInstanceOf(HaproxySocketException.class).hasMessageContaining(missing.toString());
+        assertThat(e.getCause()).isInstanceOf(HaproxySocketException.class).hasMessageContaining(missing);
         assertThat(serverStates(template.requestBody(uri(socket), "show servers state be", String.class)).get("s3"))
                 .containsEntry("srv_op_state", "2");
     }
@@ -196,15 +213,19 @@ class HaproxySocketProducerTest {
         assertThat(replies).hasSize(1000).isEqualTo(expected);
     }
 
-    private static String uri(Path socket) {
+    protected static String uri(String socket) {
         return "haproxy-socket:" + socket;
     }
 
-    /** Starts one HAProxy with backend "be" of three disabled servers; returns its stats socket. */
-    private Path startHaproxy() throws Exception {
+    /**
+     * Starts one HAProxy with backend "be" of three disabled servers and its CLI on a UNIX and a
+     * TCP (loopback) stats socket; returns the one {@link #address} picks.
+     */
+    protected String startHaproxy() throws Exception {
         Path dir = TestDirs.shortTemp();
         dirs.add(dir);
         Path stats = dir.resolve("s.sock");
+        int tcp = FreePort.find();
         int port = FreePort.find();
         if (haproxies.isEmpty()) {
             frontendPort = port;
@@ -212,6 +233,7 @@ class HaproxySocketProducerTest {
         String config = String.join("\n",
                 "global",
                 "    stats socket " + stats + " mode 600 level admin expose-fd listeners",
+                "    stats socket ipv4@127.0.0.1:" + tcp + " level admin",
                 "defaults",
                 "    mode http",
                 "    timeout connect 1s",
@@ -227,11 +249,13 @@ class HaproxySocketProducerTest {
                 "");
         Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), config);
         haproxies.add(HaproxyProcess.start(cfg, dir.resolve("haproxy.pid")));
-        return stats;
+        lastUnixSocket = stats;
+        lastTcpPort = tcp;
+        return address(stats, tcp);
     }
 
     /** "show servers state" reply: version line, "# col col ..." header, one row per server. */
-    private static Map<String, Map<String, String>> serverStates(String reply) {
+    protected static Map<String, Map<String, String>> serverStates(String reply) {
         List<String> lines = reply.lines().toList();
         assertThat(lines.get(0)).isEqualTo("1");
         List<String> columns = Arrays.asList(lines.get(1).substring(2).split(" "));
