@@ -5,14 +5,13 @@ import io.ep2camel.testsupport.AwsQueryDouble;
 import io.ep2camel.testsupport.ConsulDouble;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.Ep2Samples;
+import io.ep2camel.testsupport.FakeSystemctl;
 import io.ep2camel.testsupport.HaproxyProcess;
 import io.ep2camel.testsupport.LoopbackBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 import static io.ep2camel.testsupport.AwsQueryDouble.inService;
@@ -44,7 +43,7 @@ class Ep2CompatE2ETest {
         if (app != null) {
             app.stop();
         }
-        System.clearProperty(Ep2Application.SYSTEMCTL_PROPERTY);
+        FakeSystemctl.uninstall();
         System.clearProperty("aws.endpointUrl");
         if (samples != null) {
             samples.close();
@@ -58,27 +57,9 @@ class Ep2CompatE2ETest {
         servers.close();
     }
 
-    /**
-     * The sample's start_by = systemd, with systemd's part played as Debian's haproxy.service
-     * plays it: start runs HAProxy master-worker, reload checks the config and sends the master
-     * SIGUSR2. Every call is recorded.
-     */
-    private Path systemd(Ep2Samples s) throws Exception {
-        Path calls = s.dir.resolve("systemctl.calls");
-        Path fake = s.dir.resolve("systemctl");
-        Files.writeString(fake, """
-                #!/bin/sh
-                echo "$*" >> %1$s
-                case "$1" in
-                  is-active) [ -s %3$s ] && kill -0 "$(head -n1 %3$s)" 2>/dev/null ;;
-                  start) %4$s -W -D -f %2$s -p %3$s ;;
-                  reload) %4$s -c -q -f %2$s && kill -USR2 "$(head -n1 %3$s)" ;;
-                  *) exit 1 ;;
-                esac
-                """.formatted(calls, s.haproxyCfg, s.pidFile, HaproxyProcess.BINARY));
-        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        System.setProperty(Ep2Application.SYSTEMCTL_PROPERTY, fake.toString());
-        return calls;
+    /** The sample's start_by = systemd, with systemd's part played as Debian's haproxy.service plays it. */
+    private FakeSystemctl systemd(Ep2Samples s) {
+        return FakeSystemctl.install(s.dir, s.haproxyCfg, s.pidFile);
     }
 
     private void startController() throws Exception {
@@ -109,7 +90,7 @@ class Ep2CompatE2ETest {
         aws.group("web-a", inService("i-1"), inService("i-2"), member("i-9", "Pending", "Healthy"))
                 .group("web-b", inService("i-3"));
         samples = Ep2Samples.adapt(Ep2Samples.sampleConf(), Ep2Samples.sampleTemplate());
-        Path calls = systemd(samples);
+        FakeSystemctl systemctl = systemd(samples);
         // EP2's code reads these [AWS] keys; the section name in lower case, as configparser users write it too
         samples.append("""
                 [aws]
@@ -130,13 +111,42 @@ class Ep2CompatE2ETest {
         awaitServed("b2", "b3", "b4");
 
         // update_by_runtime (the sample's update_type): started once through systemctl, never reloaded
-        assertThat(Files.readAllLines(calls)).contains("start haproxy").doesNotContain("reload haproxy");
+        assertThat(systemctl.calls()).contains("start haproxy").doesNotContain("reload haproxy");
         assertThat(samples.haproxy().masterPid()).isEqualTo(master);
         // one DescribeAutoScalingGroups call for both groups, every round
         assertThat(aws.requests(AwsQueryDouble.ASG_ACTION)).allSatisfy(r -> assertThat(r.params())
                 .containsEntry("AutoScalingGroupNames.member.1", "web-a")
                 .containsEntry("AutoScalingGroupNames.member.2", "web-b"));
         assertThat(Files.readString(samples.haproxyCfg)).contains("listen haproxynode", "if { ssl_fc }");
+    }
+
+    /** The sample template's {@code stats socket ipv4@127.0.0.1:9999 level admin} line alone serves update_by_runtime. */
+    @Test
+    void theSampleTemplatesTcpStatsSocketAloneIsEnoughForUpdateByRuntime() throws Exception {
+        startAws(false);
+        aws.group("web-a", inService("i-1"));
+        samples = Ep2Samples.adapt(Ep2Samples.sampleConf(), Ep2Samples.sampleTemplate());
+        samples.set("haproxy_socket_file", "ipv4@127.0.0.1:" + samples.tcpStatsPort);
+        FakeSystemctl systemctl = systemd(samples);
+        samples.append("""
+                [AWS]
+                aws_access_key_id = %s
+                aws_secret_access_key = %s
+                region_name = us-east-1
+                asg_name = web-a
+                ip_type = private
+                """.formatted(KEY_ID, SECRET));
+
+        startController();
+        awaitServed("b1");
+        long master = samples.haproxy().masterPid();
+        aws.group("web-a", inService("i-1"), inService("i-2"), inService("i-3"));
+        awaitServed("b1", "b2", "b3");
+        aws.group("web-a", inService("i-3"));
+        awaitServed("b3");
+
+        assertThat(systemctl.calls()).contains("start haproxy").doesNotContain("reload haproxy");
+        assertThat(samples.haproxy().masterPid()).isEqualTo(master);
     }
 
     @Test

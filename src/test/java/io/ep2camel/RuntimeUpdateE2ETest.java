@@ -19,10 +19,13 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** update_by_runtime end to end: slots changed over the stats socket of a real HAProxy, no reloads. */
+/**
+ * update_by_runtime end to end: slots changed over the stats socket of a real HAProxy, no reloads.
+ * {@link RuntimeUpdateOverTcpE2ETest} runs every test again over a TCP stats socket.
+ */
 class RuntimeUpdateE2ETest {
-    private Ep2Fixture fx;
-    private HttpBackends servers;
+    protected Ep2Fixture fx;
+    protected HttpBackends servers;
 
     @BeforeEach
     void setUp() {

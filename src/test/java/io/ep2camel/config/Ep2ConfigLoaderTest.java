@@ -247,6 +247,50 @@ class Ep2ConfigLoaderTest {
     }
 
     @Test
+    void haproxy_socket_file_takes_haproxys_address_syntax_in_any_mix() throws Exception {
+        write("haproxy.cfg.template", "{{nodes}}");
+        Ep2Config cfg = load("[haproxy]\ntemplate_file = haproxy.cfg.template\nlog_file = ep2.log\norchestrator = file\n"
+                + "haproxy_socket_file = ipv4@127.0.0.1:9999, run/a.sock,unix@run/b.sock , ipv6@[::1]:9998\n"
+                + "[FILE]\npath = b.txt\n");
+        assertThat(cfg.socketAddresses()).extracting(Object::toString).containsExactly("ipv4@127.0.0.1:9999",
+                dir.resolve("run/a.sock").toString(), dir.resolve("run/b.sock").toString(), "ipv6@[::1]:9998");
+        // -x on a binary reload needs a UNIX socket: those are the socket files
+        assertThat(cfg.socketFiles()).containsExactly(dir.resolve("run/a.sock"), dir.resolve("run/b.sock"));
+        assertThat(cfg.warnings()).isEmpty();
+    }
+
+    @Test
+    void a_tcp_only_socket_list_serves_systemd_reloads_but_not_binary_ones() throws Exception {
+        write("haproxy.cfg.template", "{{nodes}}");
+        String conf = "[haproxy]\ntemplate_file = haproxy.cfg.template\nlog_file = ep2.log\norchestrator = file\n"
+                + "haproxy_socket_file = ipv4@127.0.0.1:9999\nstart_by = %s\n[FILE]\npath = b.txt\n";
+        assertThat(load(conf.formatted("systemd")).socketFiles()).isEmpty();
+        assertThatThrownBy(() -> load(conf.formatted("binary"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[haproxy] haproxy_socket_file: start_by = binary hands the listening sockets")
+                .hasMessageContaining("UNIX stats socket (-x)");
+    }
+
+    @Test
+    void a_tcp_socket_off_loopback_is_warned_about() throws Exception {
+        write("haproxy.cfg.template", "{{nodes}}");
+        // 192.0.2.10: a documentation address (RFC 5737), only parsed here, never connected to
+        Ep2Config cfg = load("[haproxy]\ntemplate_file = haproxy.cfg.template\nlog_file = ep2.log\norchestrator = file\n"
+                + "haproxy_socket_file = s.sock, ipv4@192.0.2.10:9999, ipv4@127.0.0.1:9998\n[FILE]\npath = b.txt\n");
+        assertThat(cfg.warnings()).singleElement().asString().contains("ipv4@192.0.2.10:9999 is not a loopback address")
+                .contains("no authentication").contains("loopback or a private interface");
+    }
+
+    @Test
+    void a_socket_address_haproxy_would_not_take_names_the_key() throws Exception {
+        write("haproxy.cfg.template", "{{nodes}}");
+        for (String bad : List.of("127.0.0.1:9999", "abns@h", "ipv4@127.0.0.1:99999", "ipv4@127.0.0.1")) {
+            assertThatThrownBy(() -> load("[haproxy]\ntemplate_file = haproxy.cfg.template\nlog_file = ep2.log\n"
+                    + "orchestrator = file\nhaproxy_socket_file = s.sock," + bad + "\n[FILE]\npath = b.txt\n"))
+                    .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("[haproxy] haproxy_socket_file: ");
+        }
+    }
+
+    @Test
     void asg_name_takes_eps_comma_list() throws Exception {
         write("haproxy.cfg.template", "{{nodes}}");
         Ep2Config cfg = load("[haproxy]\ntemplate_file = haproxy.cfg.template\nlog_file = ep2.log\n"

@@ -54,7 +54,7 @@ class Ep2TemplateRenderingTest {
     }
 
     private String sampleTemplate() throws IOException {
-        String text = Ep2Samples.adaptTemplate(Ep2Samples.sampleTemplate(), dir.resolve("haproxy.sock"), 17001);
+        String text = Ep2Samples.adaptTemplate(Ep2Samples.sampleTemplate(), dir.resolve("haproxy.sock"), 17001, 17002);
         Files.writeString(template, text);
         return text;
     }

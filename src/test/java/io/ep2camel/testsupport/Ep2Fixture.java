@@ -34,6 +34,8 @@ public final class Ep2Fixture implements AutoCloseable {
     public final Path pidFile = dir.resolve("haproxy.pid");
     public final Path logFile = dir.resolve("log/ep2.log");
     public final int observePort = FreePort.find();
+    /** Set by {@link #tcpStatsSocket()}: the template then serves the CLI on TCP as well. */
+    private Integer tcpStatsPort;
     private final Map<String, String> haproxyKeys = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> otherSections = new LinkedHashMap<>();
     private Ep2Application controller;
@@ -82,6 +84,13 @@ public final class Ep2Fixture implements AutoCloseable {
         return write(conf, b.toString());
     }
 
+    /** Adds a TCP stats socket on loopback to the template (beside the UNIX one); returns its address. */
+    public String tcpStatsSocket() {
+        tcpStatsPort = FreePort.find();
+        writeTemplate("    {{nodes}}");
+        return "ipv4@127.0.0.1:" + tcpStatsPort;
+    }
+
     /** The template with {@code serverPart} where the servers go (e.g. "    {{nodes}}"). */
     public Ep2Fixture writeTemplate(String serverPart) {
         return write(template, templateText(serverPart));
@@ -91,7 +100,7 @@ public final class Ep2Fixture implements AutoCloseable {
         return """
                 global
                     stats socket %s mode 600 level admin expose-fd listeners
-                    stats timeout 10s
+                %s    stats timeout 10s
 
                 defaults
                     mode http
@@ -106,7 +115,8 @@ public final class Ep2Fixture implements AutoCloseable {
                     balance roundrobin
                     option httpchk GET /
                 %s
-                """.formatted(socket, frontendPort, serverPart);
+                """.formatted(socket, tcpStatsPort == null ? "" : "    stats socket ipv4@127.0.0.1:" + tcpStatsPort
+                + " level admin\n", frontendPort, serverPart);
     }
 
     /** Writes the file orchestrator's list: one 127.0.0.1:port line per port. */

@@ -39,6 +39,8 @@ public final class Ep2Samples implements AutoCloseable {
     public final Path logFile;
     /** The port of the template's first bind line (EP2's listen haproxynode). */
     public final int frontendPort;
+    /** The port of the template's TCP stats socket ({@code stats socket ipv4@127.0.0.1:...}). */
+    public final int tcpStatsPort = FreePort.find();
 
     private Ep2Samples(Path dir, int frontendPort) {
         this.dir = dir;
@@ -99,14 +101,14 @@ public final class Ep2Samples implements AutoCloseable {
             conf = conf.replaceAll("(?m)^(" + key + "\\s*[=:]\\s*).*$", "$1" + Matcher.quoteReplacement(paths.get(key)));
         }
         s.write(s.conf, conf);
-        s.write(s.template, adaptTemplate(templateText, s.socket, s.frontendPort));
+        s.write(s.template, adaptTemplate(templateText, s.socket, s.frontendPort, s.tcpStatsPort));
         return s;
     }
 
     /** The template's paths and ports moved as {@link #adapt} says; its text otherwise unchanged. */
-    public static String adaptTemplate(String text, Path socket, int frontendPort) {
+    public static String adaptTemplate(String text, Path socket, int frontendPort, int tcpStatsPort) {
         String t = STATS_SOCKET.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + socket));
-        t = TCP_STATS.matcher(t).replaceAll(m -> "ipv4@127.0.0.1:" + FreePort.find());
+        t = TCP_STATS.matcher(t).replaceAll("ipv4@127.0.0.1:" + tcpStatsPort);
         boolean[] first = {true};
         t = BIND.matcher(t).replaceAll(m -> {
             int port = first[0] ? frontendPort : FreePort.find();
