@@ -143,7 +143,7 @@ class YamlOrchestratorsE2ETest {
                       uri: direct:ep2-fetch-broken
                       steps:
                         - setBody:
-                            constant: "10.0.0.1:80"
+                            constant: "127.0.0.1:80"
                 """);
         fx.set("orchestrator", "broken");
         fx.section("FILE").clear();

@@ -80,11 +80,9 @@ public final class BenchmarkSuite {
             b.append("\n### Failed requests during scale events under steady load (4 client threads)\n\n"
                     + "| update type | scale events | requests answered | failed |\n|---|---:|---:|---:|\n");
             churn.forEach(c -> b.append("| %s | %d | %d | %d |%n".formatted(c.updateType(), c.events(), c.ok(), c.failed())));
-            b.append("\n### Runtime apply cost: N new servers (5 commands each), median of 5\n\n"
-                    + "| servers | commands | batched, one connection (ms) | one connection per command (ms) | speed-up |\n"
-                    + "|---:|---:|---:|---:|---:|\n");
-            costs.forEach(c -> b.append("| %d | %d | %.1f | %.1f | %.0fx |%n".formatted(c.servers(), c.commands(),
-                    c.batchedMs(), c.perCommandMs(), c.perCommandMs() / c.batchedMs())));
+            b.append("\n### Runtime apply cost: N new servers (5 commands each), median of 5\n\n")
+                    .append(RuntimeApplyBenchmark.Cost.HEADER).append('\n');
+            costs.forEach(c -> b.append(c.row()).append('\n'));
             b.append("\n### The jar (").append(String.join(" ", JarProbe.JVM_FLAGS)).append(", demo config)\n\n"
                     + "| measure | value |\n|---|---:|\n");
             b.append("| start-up to first haproxy.cfg (ms, %d runs) | %s |%n".formatted(jar.startupMs().size(),

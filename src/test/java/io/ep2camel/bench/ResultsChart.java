@@ -37,8 +37,9 @@ final class ResultsChart {
         convergence.forEach((mode, ms) -> conv.add(new Group(mode, new double[] {
                 ConvergenceBenchmark.percentile(ms, 50), ConvergenceBenchmark.percentile(ms, 95)})));
         panels.add(new Panel("Convergence latency", "ms", new String[] {"p50", "p95"}, conv, true));
-        panels.add(new Panel("Runtime apply cost", "ms", new String[] {"batched", "per command"},
-                costs.stream().map(c -> new Group(c.servers() + " servers", new double[] {c.batchedMs(), c.perCommandMs()})).toList(),
+        panels.add(new Panel("Runtime apply cost", "ms", new String[] {"batched", "batched, TCP", "per command"},
+                costs.stream().map(c -> new Group(c.servers() + " servers",
+                        new double[] {c.batchedMs(), c.batchedTcpMs(), c.perCommandMs()})).toList(),
                 true));
         panels.add(new Panel("Requests during " + (churn.isEmpty() ? 0 : churn.get(0).events()) + " scale events", "requests",
                 new String[] {"answered", "failed"},

@@ -26,7 +26,8 @@ import java.util.Optional;
 /**
  * Cost of applying N server changes at runtime against a real HAProxy: the commands the slot
  * planner really emits for N new servers entering N free slots, sent as one batch over one
- * connection through the haproxy-socket component, versus one connection per command (EP2's way).
+ * connection through the haproxy-socket component — over the UNIX stats socket, and over a TCP one
+ * on loopback (camel-netty) — versus one connection per command (EP2's way, UNIX).
  * Run: {@code bash scripts/benchmark.sh runtime}. Prints a Markdown table of medians over 5 runs.
  */
 public final class RuntimeApplyBenchmark {
@@ -34,28 +35,34 @@ public final class RuntimeApplyBenchmark {
 
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = args.length > 0 ? Arrays.stream(args).map(Integer::valueOf).toList() : List.of(10, 100, 1000);
-        System.out.println("| servers changed | commands | batched, one connection (ms) | one connection per command (ms) | speed-up |");
-        System.out.println("|---:|---:|---:|---:|---:|");
+        System.out.println(Cost.HEADER);
         for (int n : sizes) {
-            Cost c = measure(n);
-            System.out.printf("| %d | %d | %.1f | %.1f | %.0fx |%n", c.servers(), c.commands(), c.batchedMs(),
-                    c.perCommandMs(), c.perCommandMs() / c.batchedMs());
+            System.out.println(measure(n).row());
         }
     }
 
     /** Medians over the runs, for {@code servers} new servers entering free slots. */
-    public record Cost(int servers, int commands, double batchedMs, double perCommandMs) {
+    public record Cost(int servers, int commands, double batchedMs, double batchedTcpMs, double perCommandMs) {
+        static final String HEADER = "| servers changed | commands | batched, UNIX socket (ms) | batched, TCP socket (ms) "
+                + "| one connection per command, UNIX (ms) | speed-up of the UNIX batch |\n|---:|---:|---:|---:|---:|---:|";
+
+        String row() {
+            return "| %d | %d | %.1f | %.1f | %.1f | %.0fx |".formatted(servers, commands, batchedMs, batchedTcpMs,
+                    perCommandMs, perCommandMs / batchedMs);
+        }
     }
 
     public static Cost measure(int n) throws Exception {
         Path dir = TestDirs.shortTemp();
         Path sock = dir.resolve("s.sock");
         Path cfg = dir.resolve("h.cfg");
+        int tcpPort = FreePort.find();
         ServerLineFormat format = new ServerLineFormat(Optional.empty(), Optional.of("2s"));
         SlotPlanner planner = new SlotPlanner("be", format, n, Duration.ofSeconds(30));
         Files.writeString(cfg, """
                 global
                     stats socket %s mode 600 level admin
+                    stats socket ipv4@127.0.0.1:%d level admin
                     maxconn 1000
                 defaults
                     mode http
@@ -65,14 +72,16 @@ public final class RuntimeApplyBenchmark {
                 backend be
                     balance roundrobin
                     %s
-                """.formatted(sock, String.join("\n    ", planner.serverLines(planner.initialLayout(BackendSet.EMPTY)))));
+                """.formatted(sock, tcpPort, String.join("\n    ", planner.serverLines(planner.initialLayout(BackendSet.EMPTY)))));
         HaproxyProcess haproxy = HaproxyProcess.start(cfg, dir.resolve("h.pid"));
         HaproxySocketClient client = new HaproxySocketClient(Duration.ofSeconds(30));
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.start();
             ProducerTemplate producer = camel.createProducerTemplate();
             String uri = "haproxy-socket:" + sock + "?timeout=30000";
+            String tcpUri = "haproxy-socket:ipv4@127.0.0.1:" + tcpPort + "?timeout=30000";
             long[] batched = new long[RUNS];
+            long[] batchedTcp = new long[RUNS];
             long[] perCommand = new long[RUNS];
             int commands = 0;
             for (int r = 0; r < RUNS; r++) {
@@ -85,13 +94,19 @@ public final class RuntimeApplyBenchmark {
 
                 plan = plan(client, sock, planner, n, r);
                 t0 = System.nanoTime();
+                producer.requestBody(tcpUri, plan, List.class);
+                batchedTcp[r] = System.nanoTime() - t0;
+                reset(client, sock, n);
+
+                plan = plan(client, sock, planner, n, r);
+                t0 = System.nanoTime();
                 for (String c : plan) {
                     client.execute(sock, List.of(c));
                 }
                 perCommand[r] = System.nanoTime() - t0;
                 reset(client, sock, n);
             }
-            return new Cost(n, commands, median(batched) / 1e6, median(perCommand) / 1e6);
+            return new Cost(n, commands, median(batched) / 1e6, median(batchedTcp) / 1e6, median(perCommand) / 1e6);
         } finally {
             haproxy.stop();
             TestDirs.deleteQuietly(dir);
@@ -103,7 +118,8 @@ public final class RuntimeApplyBenchmark {
         List<String> replies = client.execute(sock, List.of("show servers state be", "show stat be 4 -1"));
         List<Backend> wanted = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            wanted.add(new Backend("10." + (run + 1) + "." + (i / 250) + "." + (1 + i % 250), 8080));
+            // loopback addresses: the slots' health checks must never leave this machine
+            wanted.add(new Backend("127." + (run + 1) + "." + (i / 250) + "." + (1 + i % 250), 8080));
         }
         SlotPlan plan = planner.plan(RuntimeReplies.serversState(replies.get(0)), RuntimeReplies.currentSessions(replies.get(1)),
                 BackendSet.of(wanted), new HashMap<>(), Instant.now(), false);
