@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  */
 public final class Ep2Samples implements AutoCloseable {
     /** The [haproxy] keys that are paths: the only ones an adaptation changes. */
-    private static final String[] PATH_KEYS = {"haproxy_config_file", "template_file", "haproxy_socket_file",
-            "pid_file", "lock_dir", "log_file"};
+    private static final String[] PATH_KEYS = {"haproxy_config_file", "template_file", "haproxy_binary",
+            "haproxy_socket_file", "pid_file", "lock_dir", "log_file"};
     private static final Pattern BIND = Pattern.compile("(?m)^(\\s*bind\\s+)\\S*:([0-9]+)");
     private static final Pattern TCP_STATS = Pattern.compile("ipv4@127\\.0\\.0\\.1:[0-9]+");
     private static final Pattern STATS_SOCKET = Pattern.compile("(?m)^(\\s*stats socket\\s+)(/\\S+)");
@@ -92,6 +92,7 @@ public final class Ep2Samples implements AutoCloseable {
         Map<String, String> paths = new LinkedHashMap<>();
         paths.put("haproxy_config_file", s.haproxyCfg.toString());
         paths.put("template_file", s.template.toString());
+        paths.put("haproxy_binary", HaproxyProcess.BINARY);      // the HAProxy under test (-Dep2.test.haproxy)
         paths.put("haproxy_socket_file", s.socket.toString());
         paths.put("pid_file", s.pidFile.toString());
         paths.put("lock_dir", s.dir.toString());
