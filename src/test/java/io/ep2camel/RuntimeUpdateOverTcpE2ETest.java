@@ -4,6 +4,7 @@ import io.ep2camel.testsupport.FakeSystemctl;
 import io.ep2camel.testsupport.FreePort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -57,5 +58,30 @@ class RuntimeUpdateOverTcpE2ETest extends RuntimeUpdateE2ETest {
 
         assertThat(fx.log()).contains("update_by_runtime failed").doesNotContain("lacks a pool's backend");
         assertThat(systemctl.calls()).contains("start haproxy-test").doesNotContain("reload haproxy-test");
+        // readiness says so too, naming the address
+        await().atMost(Duration.ofSeconds(10)).until(() -> health().contains(wrong + ": cannot connect"));
+        assertThat(haproxyCheck()).isEqualTo("DOWN");
+    }
+
+    @Test
+    void theHaproxyHealthCheckAsksTheTcpSocket() throws Exception {
+        fx.backends(List.of(servers.port(0)));
+        fx.startController();
+        fx.awaitServed("b1");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> haproxyCheck().equals("UP"));
+        assertThat(health()).contains("haproxy-socket:" + tcp);
+    }
+
+    private String health() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + fx.observePort + "/observe/health?data=true")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private String haproxyCheck() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "\"name\":\\s*\"ep2-haproxy\",\\s*\"status\":\\s*\"(UP|DOWN)\"").matcher(health());
+        return m.find() ? m.group(1) : "missing";
     }
 }

@@ -136,7 +136,8 @@ class HaproxySocketProducerTest {
                 HaproxySocketConstants.FAIL_ON_ERROR_REPLY, false, String.class);
 
         assertThat(viaOption).isEqualTo("No such server.");
-        assertThat(viaHeader).isEqualTo("Invalid addr 'notanip' by 'stats socket command'");
+        // 2.6 adds " by 'stats socket command'", 3.0 does not: only the start is the same everywhere
+        assertThat(viaHeader).startsWith("Invalid addr 'notanip'");
     }
 
     @Test
