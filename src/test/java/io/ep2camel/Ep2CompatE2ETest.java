@@ -84,6 +84,18 @@ class Ep2CompatE2ETest {
         System.setProperty("aws.endpointUrl", aws.endpoint().toString());
     }
 
+    /** An [AWS] block with the keys EP2's code reads, and no others. */
+    private static String awsBlock(String section, String groups) {
+        return """
+                [%s]
+                aws_access_key_id = %s
+                aws_secret_access_key = %s
+                region_name = us-east-1
+                asg_name = %s
+                ip_type = private
+                """.formatted(section, KEY_ID, SECRET, groups);
+    }
+
     @Test
     void ep2sSampleFilesWithAnAwsBlockFollowTwoGroupsAtRuntime() throws Exception {
         startAws(false);
@@ -92,14 +104,7 @@ class Ep2CompatE2ETest {
         samples = Ep2Samples.adapt(Ep2Samples.sampleConf(), Ep2Samples.sampleTemplate());
         FakeSystemctl systemctl = systemd(samples);
         // EP2's code reads these [AWS] keys; the section name in lower case, as configparser users write it too
-        samples.append("""
-                [aws]
-                aws_access_key_id = %s
-                aws_secret_access_key = %s
-                region_name = us-east-1
-                asg_name = web-a, web-b
-                ip_type = private
-                """.formatted(KEY_ID, SECRET));
+        samples.append(awsBlock("aws", "web-a, web-b"));
 
         startController();
         awaitServed("b1", "b2", "b3");
@@ -128,14 +133,7 @@ class Ep2CompatE2ETest {
         samples = Ep2Samples.adapt(Ep2Samples.sampleConf(), Ep2Samples.sampleTemplate());
         samples.set("haproxy_socket_file", "ipv4@127.0.0.1:" + samples.tcpStatsPort);
         FakeSystemctl systemctl = systemd(samples);
-        samples.append("""
-                [AWS]
-                aws_access_key_id = %s
-                aws_secret_access_key = %s
-                region_name = us-east-1
-                asg_name = web-a
-                ip_type = private
-                """.formatted(KEY_ID, SECRET));
+        samples.append(awsBlock("AWS", "web-a"));
 
         startController();
         awaitServed("b1");

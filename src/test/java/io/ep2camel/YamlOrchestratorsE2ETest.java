@@ -54,6 +54,18 @@ class YamlOrchestratorsE2ETest {
     }
 
 
+    /** orchestrator = http-json on this test's API, its fields named ip/listen/w, entries chosen by JSONPath. */
+    private void httpJson(String entries) {
+        fx.set("orchestrator", "http-json");
+        fx.section("FILE").clear();
+        fx.section("http-json").put("url", "http://127.0.0.1:" + api.getAddress().getPort() + "/v1/pool");
+        fx.section("http-json").put("entries", entries);
+        fx.section("http-json").put("host_key", "ip");
+        fx.section("http-json").put("port_key", "listen");
+        fx.section("http-json").put("weight_key", "w");
+        fx.writeConf();
+    }
+
     private String entry(int index, String state) {
         return "{\"ip\":\"127.0.0.1\",\"listen\":" + servers.port(index) + ",\"state\":\"" + state + "\",\"w\":" + (index + 1) + "}";
     }
@@ -61,14 +73,7 @@ class YamlOrchestratorsE2ETest {
     @Test
     void httpJsonRouteMapsAnyJsonApiWithJsonPathFromTheConfig() throws Exception {
         apiAnswer.set("{\"servers\":[" + entry(0, "up") + "," + entry(1, "down") + "]}");
-        fx.set("orchestrator", "http-json");
-        fx.section("FILE").clear();
-        fx.section("http-json").put("url", "http://127.0.0.1:" + api.getAddress().getPort() + "/v1/pool");
-        fx.section("http-json").put("entries", "$.servers[?(@.state =~ /up/)]");
-        fx.section("http-json").put("host_key", "ip");
-        fx.section("http-json").put("port_key", "listen");
-        fx.section("http-json").put("weight_key", "w");
-        fx.writeConf();
+        httpJson("$.servers[?(@.state =~ /up/)]");
         Ep2Application app = fx.startController();
 
         await().atMost(Duration.ofSeconds(15)).until(() -> fx.served(4).equals(Set.of("b1")));
@@ -87,14 +92,7 @@ class YamlOrchestratorsE2ETest {
     @Test
     void dryRunReadsTheHttpJsonAnswerThroughTheSamePathAsARound() throws Exception {
         apiAnswer.set("{\"servers\":[" + entry(0, "up") + "," + entry(1, "up") + "]}");
-        fx.set("orchestrator", "http-json");
-        fx.section("FILE").clear();
-        fx.section("http-json").put("url", "http://127.0.0.1:" + api.getAddress().getPort() + "/v1/pool");
-        fx.section("http-json").put("entries", "$.servers[*]");
-        fx.section("http-json").put("host_key", "ip");
-        fx.section("http-json").put("port_key", "listen");
-        fx.section("http-json").put("weight_key", "w");
-        fx.writeConf();
+        httpJson("$.servers[*]");
         java.io.PrintStream old = System.out;
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
