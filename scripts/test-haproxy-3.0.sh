@@ -18,6 +18,7 @@ if [ ! -x "$bin" ]; then
     exit 1
   fi
 fi
-"$bin" -v | head -n 1
+version=$("$bin" -v)
+echo "${version%%$'\n'*}"      # its first line (a pipe into head would end haproxy with SIGPIPE under pipefail)
 mvn -B test -Dep2.test.haproxy="$bin" \
   -Dtest='HaproxySocketProducerTest,HaproxySocketProducerOverTcpTest,RuntimeUpdateE2ETest,RuntimeUpdateOverTcpE2ETest'

@@ -138,6 +138,23 @@ class RuntimeUpdateE2ETest {
         awaitServed(Set.of("b1", "b2"));
     }
 
+    /**
+     * HAProxy already runs, from a config without the pool's backend (someone else's, or from
+     * before the controller): HAProxy's answer that it lacks the backend — not a socket failure —
+     * makes the controller write its config and reload once.
+     */
+    @Test
+    void aRunningHaproxyWithoutTheBackendGetsItByOneReload() throws Exception {
+        java.nio.file.Files.writeString(fx.haproxyCfg, fx.templateText("").replace("listen be_app", "listen somebody_else"));
+        io.ep2camel.testsupport.HaproxyProcess.start(fx.haproxyCfg, fx.pidFile);
+        serve(0);
+        startController();
+
+        awaitServed(Set.of("b1"));
+        assertThat(fx.log()).contains("the running HAProxy lacks a pool's backend");
+        assertThat(slotLines()).isEqualTo(3);
+    }
+
     @Test
     void noFailedRequestDuringScaleOutAndDrainedScaleIn() throws Exception {
         serve(0);

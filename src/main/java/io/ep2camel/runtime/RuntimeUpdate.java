@@ -100,10 +100,14 @@ public class RuntimeUpdate {
         }
     }
 
-    /** HAProxy answered a state read with "Can't find backend." / "No such backend." (2.6 and 3.0). */
+    /**
+     * HAProxy answered a state read that it has no such backend: "Can't find backend." to
+     * {@code show servers state}, "No such proxy." to {@code show stat} (2.6.12 and 3.0.11 alike).
+     */
     private static boolean lacksBackend(HaproxySocketException e) {
         return e.isErrorReply() && e.getFailures().stream().map(HaproxySocketException.FailedCommand::reply)
-                .anyMatch(r -> r.startsWith("Can't find backend") || r.startsWith("No such backend"));
+                .anyMatch(r -> r.startsWith("Can't find backend") || r.startsWith("No such proxy")
+                        || r.startsWith("No such backend"));
     }
 
     /**

@@ -77,6 +77,20 @@ class HaproxySocketProducerOverTcpTest extends HaproxySocketProducerTest {
     }
 
     @Test
+    void ipv6AddressesReachHaproxyToo() throws Exception {
+        Path dir = io.ep2camel.testsupport.TestDirs.shortTemp();
+        int port = FreePort.find();
+        java.nio.file.Files.writeString(dir.resolve("h.cfg"), "global\n    stats socket ipv6@[::1]:" + port + " level admin\n");
+        io.ep2camel.testsupport.HaproxyProcess v6 = io.ep2camel.testsupport.HaproxyProcess.start(dir.resolve("h.cfg"), dir.resolve("h.pid"));
+        try {
+            assertThat(template.requestBody(uri("ipv6@[::1]:" + port), "show info", String.class)).contains("Name: HAProxy");
+        } finally {
+            v6.stop();
+            io.ep2camel.testsupport.TestDirs.deleteQuietly(dir);
+        }
+    }
+
+    @Test
     void eachBatchIsItsOwnConnectionClosedAfterwards() {
         for (int i = 0; i < 20; i++) {
             assertThat(template.requestBody(uri(socket), "get weight be/s2", String.class)).isEqualTo("1 (initial 1)");
