@@ -131,6 +131,29 @@ class YamlOrchestratorsE2ETest {
         await().atMost(Duration.ofSeconds(15)).until(() -> fx.served(8).equals(Set.of("b2", "b3")));
     }
 
+    /** An orchestrator written the shortest way an operator would: a comma list split into a String[]. */
+    @Test
+    void theShortestOrchestratorAnOperatorWouldWriteIsTaken() throws Exception {
+        Path routesDir = Files.createDirectories(fx.dir.resolve("routes"));
+        Files.writeString(routesDir.resolve("short.camel.yaml"), """
+                - route:
+                    from:
+                      uri: direct:ep2-fetch-short
+                      steps:
+                        - setBody:
+                            simple: "{{ep2.short.servers}}"
+                        - setBody:
+                            simple: "${body.split(',')}"
+                """);
+        fx.set("orchestrator", "short");
+        fx.section("FILE").clear();
+        fx.section("short").put("servers", "127.0.0.1:" + servers.port(0) + ",127.0.0.1:" + servers.port(2));
+        fx.writeConf();
+        fx.startController(Optional.of(routesDir));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> fx.served(8).equals(Set.of("b1", "b3")));
+    }
+
     @Test
     void aRouteHandingOverSomethingElseIsRefusedByNameAndNothingIsApplied() throws Exception {
         Path routesDir = Files.createDirectories(fx.dir.resolve("routes"));
@@ -141,14 +164,14 @@ class YamlOrchestratorsE2ETest {
                       uri: direct:ep2-fetch-broken
                       steps:
                         - setBody:
-                            constant: "127.0.0.1:80"
+                            simple: "${date:now}"
                 """);
         fx.set("orchestrator", "broken");
         fx.section("FILE").clear();
         fx.writeConf();
         fx.startController(Optional.of(routesDir));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> fx.log().contains("orchestrator route 'direct:ep2-fetch-broken' handed over a java.lang.String"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.log().contains("orchestrator route 'direct:ep2-fetch-broken' handed over a Date"));
         assertThat(fx.haproxyCfg).doesNotExist();
     }
 

@@ -3,10 +3,13 @@ package io.ep2camel.pipeline;
 import io.ep2camel.model.Backend;
 import io.ep2camel.model.BackendSet;
 import io.ep2camel.model.HostNames;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The pipeline's entry contract: turns what an orchestrator route hands over into a
- * BackendSet. Accepted: a BackendSet, or a collection of Backend, of maps
- * {@code {host, port, weight?}}, or of {@code "host:port"} strings. Invalid entries are
- * skipped with a log line; an answer whose entries were all invalid is an error, never an
- * empty backend.
+ * BackendSet. Accepted: a BackendSet; entries as any Collection, Iterable or array (what a YAML
+ * route's {@code ${body.split(',')}} makes), a JSON array text, or a text of {@code host[:port]}
+ * separated by commas or line breaks; each entry a Backend, a map {@code {host, port, weight?}}
+ * or a {@code "host[:port]"} string. Invalid entries are skipped with a log line; an answer whose
+ * entries were all invalid is an error, never an empty backend.
  */
 public final class BackendSetReader {
     private static final Logger LOG = LoggerFactory.getLogger(BackendSetReader.class);
@@ -48,11 +52,7 @@ public final class BackendSetReader {
         if (body instanceof BackendSet set) {
             return set;
         }
-        if (!(body instanceof Collection<?> entries)) {
-            throw new IllegalArgumentException("orchestrator route '" + routeId + "' handed over "
-                    + (body == null ? "no body" : "a " + body.getClass().getName())
-                    + "; expected a list of {host, port, weight?} entries");
-        }
+        Collection<?> entries = entries(body, routeId);
         List<Backend> ok = new ArrayList<>();
         for (Object e : entries) {
             try {
@@ -70,6 +70,51 @@ public final class BackendSetReader {
         return BackendSet.of(ok);
     }
 
+    /** More entries than this from one answer is a runaway Iterable, not a pool. */
+    static final int MAX_ENTRIES = 100_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The answer's entries, whatever container the route handed them over in. */
+    private static Collection<?> entries(Object body, String routeId) {
+        if (body instanceof Collection<?> c) {
+            return c;
+        }
+        if (body instanceof Object[] array) {
+            return Arrays.asList(array);
+        }
+        if (body instanceof Iterable<?> it) {
+            List<Object> list = new ArrayList<>();
+            for (Object e : it) {
+                if (list.size() == MAX_ENTRIES) {
+                    throw new IllegalArgumentException("orchestrator route '" + routeId + "' handed over more than "
+                            + MAX_ENTRIES + " entries");
+                }
+                list.add(e);
+            }
+            return list;
+        }
+        if (body instanceof String text) {
+            String t = text.strip();
+            if (t.startsWith("[")) {
+                try {
+                    return JSON.readValue(t, List.class);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException("orchestrator route '" + routeId + "' handed over text starting "
+                            + "with '[' that is not a JSON array: " + e.getOriginalMessage());
+                }
+            }
+            return Arrays.stream(t.split("[,\\r\\n]+")).map(String::strip).filter(e -> !e.isEmpty()).toList();
+        }
+        throw new IllegalArgumentException("orchestrator route '" + routeId + "' handed over "
+                + (body == null ? "no body" : "a " + typeName(body))
+                + "; expected a list of {host, port, weight?} entries or \"host:port\" strings");
+    }
+
+    /** A type as a user writes it: String[], Integer, LinkedHashMap. */
+    private static String typeName(Object o) {
+        return o.getClass().getSimpleName().isEmpty() ? o.getClass().getName() : o.getClass().getSimpleName();
+    }
+
     private Backend toBackend(Object e, Fields fields) {
         if (e instanceof Backend b) {
             return b;
@@ -85,7 +130,7 @@ public final class BackendSetReader {
         if (e instanceof String s) {
             return Backend.parse(s.strip(), defaultPort);
         }
-        throw new IllegalArgumentException("unsupported entry type " + (e == null ? "null" : e.getClass().getName()));
+        throw new IllegalArgumentException("unsupported entry type " + (e == null ? "null" : typeName(e)));
     }
 
     private static int number(Object v, String what, int fallback) {

@@ -120,14 +120,47 @@ class BackendSetReaderTest {
     }
 
     @Test
-    void a_body_that_is_no_collection_throws_naming_the_route() {
-        assertThatThrownBy(() -> reader.read("10.0.0.1:80", ROUTE))
+    void a_body_that_holds_no_entries_throws_naming_the_route_and_its_type_as_a_user_writes_it() {
+        assertThatThrownBy(() -> reader.read(42, ROUTE))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(ROUTE).hasMessageContaining("java.lang.String");
+                .hasMessageContaining(ROUTE).hasMessageContaining("handed over a Integer");
+        assertThatThrownBy(() -> reader.read(new java.util.Date(), ROUTE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a Date;");
         assertThatThrownBy(() -> reader.read(Map.of("host", "10.0.0.1", "port", 80), ROUTE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(ROUTE);
-        assertThatThrownBy(() -> reader.read(new Backend[]{new Backend("10.0.0.1", 80)}, ROUTE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(ROUTE);
+    }
+
+    /** What YAML routes naturally produce: ${body.split(',')}, a JSON text, a plain list in a property. */
+    @Test
+    void arrays_iterables_and_texts_are_entries_too() {
+        BackendSet expected = BackendSet.of(new Backend("10.0.0.1", 80), new Backend("10.0.0.2", 8080));
+        assertThat(reader.read(new String[]{"10.0.0.1:80", " 10.0.0.2"}, ROUTE)).isEqualTo(expected);
+        assertThat(reader.read(new Backend[]{new Backend("10.0.0.1", 80), new Backend("10.0.0.2", 8080)}, ROUTE))
+                .isEqualTo(expected);
+        Iterable<String> iterable = () -> List.of("10.0.0.1:80", "10.0.0.2").iterator();
+        assertThat(reader.read(iterable, ROUTE)).isEqualTo(expected);
+        assertThat(reader.read("10.0.0.1:80, 10.0.0.2", ROUTE)).isEqualTo(expected);
+        assertThat(reader.read("10.0.0.1:80\n10.0.0.2\r\n\n", ROUTE)).isEqualTo(expected);
+        assertThat(reader.read("[\"10.0.0.1:80\", {\"host\": \"10.0.0.2\"}]", ROUTE)).isEqualTo(expected);
+        assertThat(reader.read("  ", ROUTE)).isEqualTo(BackendSet.EMPTY);
+    }
+
+    @Test
+    void texts_are_checked_like_any_other_entries() {
+        assertThatThrownBy(() -> reader.read("[1, 2", ROUTE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a JSON array");
+        assertThatThrownBy(() -> reader.read(new String[]{"not a host", "bad:port"}, ROUTE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("all 2 entries were invalid");
+        assertThatThrownBy(() -> reader.read(new Object[]{new int[]{1}}, ROUTE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("all 1 entries were invalid");
+        assertThat(reader.rejected()).isEqualTo(3);
+    }
+
+    @Test
+    void a_runaway_iterable_is_refused() {
+        Iterable<String> endless = () -> java.util.stream.Stream.generate(() -> "10.0.0.1:80").iterator();
+        assertThatThrownBy(() -> reader.read(endless, ROUTE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more than " + BackendSetReader.MAX_ENTRIES + " entries");
     }
 
     @Test
