@@ -1,14 +1,14 @@
 package io.ep2camel;
 
+import io.ep2camel.pool.AppliedBackends;
+import io.ep2camel.pool.EmptyAnswerGuard;
+import io.ep2camel.pool.FetchHealth;
 import io.ep2camel.config.Ep2Config;
 import io.ep2camel.fetch.AwsClients;
 import io.ep2camel.fetch.BackendLines;
 import io.ep2camel.fetch.ConsulAgent;
-import io.ep2camel.pipeline.AppliedBackends;
 import io.ep2camel.pipeline.BackendSetReader;
 import io.ep2camel.pipeline.ConfigUpdate;
-import io.ep2camel.pipeline.EmptyAnswerGuard;
-import io.ep2camel.pipeline.FetchHealth;
 import io.ep2camel.pipeline.PipelineRoutes;
 import io.ep2camel.reload.ConfigFileWriter;
 import io.ep2camel.reload.ExecCommandRunner;

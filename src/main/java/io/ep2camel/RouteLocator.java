@@ -34,10 +34,6 @@ public final class RouteLocator {
                 .filter(RouteLocator::hasRoutes).map(Path::normalize).findFirst()));
     }
 
-    public Optional<Path> dir() {
-        return dir;
-    }
-
     public Set<String> orchestrators() {
         Set<String> names = new TreeSet<>();
         SHIPPED.stream().filter(n -> RouteLocator.class.getResource("/routes/" + n + SUFFIX) != null).forEach(names::add);

@@ -1,7 +1,7 @@
 package io.ep2camel;
 
 import io.ep2camel.config.Ep2ConfigLoader;
-import io.ep2camel.pipeline.FetchHealth;
+import io.ep2camel.pool.FetchHealth;
 import io.ep2camel.testsupport.AwsQueryDouble;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.LoopbackBackends;

@@ -1,10 +1,10 @@
 package io.ep2camel;
 
 import io.ep2camel.config.Ep2ConfigLoader;
-import io.ep2camel.pipeline.FetchHealth;
-import io.ep2camel.testsupport.ConsulDouble;
+import io.ep2camel.pool.FetchHealth;
 import io.ep2camel.testsupport.ConsulDouble.Failure;
 import io.ep2camel.testsupport.ConsulDouble.Instance;
+import io.ep2camel.testsupport.ConsulDouble;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.Http;
 import io.ep2camel.testsupport.HttpBackends;

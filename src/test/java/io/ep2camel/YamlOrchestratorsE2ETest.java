@@ -1,6 +1,7 @@
 package io.ep2camel;
 
 import com.sun.net.httpserver.HttpServer;
+import io.ep2camel.pool.FetchHealth;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.HttpBackends;
 import org.junit.jupiter.api.AfterEach;
@@ -85,7 +86,7 @@ class YamlOrchestratorsE2ETest {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                 .until(() -> fx.served(6).equals(Set.of("b1", "b2", "b3")));
         assertThat(app.context().getRegistry().lookupByNameAndType("fetchHealth",
-                io.ep2camel.pipeline.FetchHealth.class).reachable()).isFalse();
+                io.ep2camel.pool.FetchHealth.class).reachable()).isFalse();
     }
 
     /** --dry-run reads the answer as a round does: the key-name headers the http-json route sets count. */

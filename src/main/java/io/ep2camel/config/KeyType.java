@@ -40,16 +40,6 @@ enum KeyType {
             return Integer.toString(n);
         }
     },
-    NON_NEGATIVE_INT {
-        @Override
-        String check(String v) {
-            int n = integer(v);
-            if (n < 0) {
-                throw new IllegalArgumentException("must be zero or a positive whole number: '" + v + "'");
-            }
-            return Integer.toString(n);
-        }
-    },
     /** seconds, fractions allowed (sleep_before_next_run) */
     SECONDS {
         @Override

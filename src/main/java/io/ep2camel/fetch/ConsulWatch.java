@@ -1,7 +1,8 @@
 package io.ep2camel.fetch;
 
-import io.ep2camel.pipeline.AppliedBackends;
-import io.ep2camel.pipeline.FetchHealth;
+import io.ep2camel.pool.AppliedBackends;
+import io.ep2camel.pool.FetchHealth;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,9 @@
 package io.ep2camel.observe;
 
 import io.ep2camel.model.BackendSet;
-import io.ep2camel.pipeline.AppliedBackends;
 import io.ep2camel.pipeline.BackendSetReader;
-import io.ep2camel.pipeline.FetchHealth;
+import io.ep2camel.pool.AppliedBackends;
+import io.ep2camel.pool.FetchHealth;
 import io.ep2camel.runtime.Slot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -1,6 +1,7 @@
 package io.ep2camel.observe;
 
-import io.ep2camel.pipeline.AppliedBackends;
+import io.ep2camel.pool.AppliedBackends;
+
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

@@ -1,8 +1,8 @@
 package io.ep2camel.observe;
 
 import io.ep2camel.model.Backend;
-import io.ep2camel.pipeline.AppliedBackends;
-import io.ep2camel.pipeline.FetchHealth;
+import io.ep2camel.pool.AppliedBackends;
+import io.ep2camel.pool.FetchHealth;
 import io.ep2camel.runtime.Slot;
 
 import javax.management.InstanceAlreadyExistsException;

@@ -2,14 +2,7 @@ package io.ep2camel.reload;
 
 /** A command ended with a non-zero exit code; the message carries the command's own output. */
 public class CommandFailedException extends Exception {
-    private final transient CommandResult result;
-
     public CommandFailedException(String what, CommandResult result) {
         super(what + " failed (exit " + result.exitCode() + "): " + result.message());
-        this.result = result;
-    }
-
-    public CommandResult result() {
-        return result;
     }
 }

@@ -35,7 +35,11 @@ public final class HaproxySocketClient {
 
     private static final String PROMPT = "\n> ";
 
-    /** "[3]: " / "[err]: " in front of messages after {@code set severity-output number|string}. */
+    /**
+     * "[3]: " / "[err]: " in front of messages when the template's {@code stats socket} line has
+     * {@code severity-output number|string} (or a session ran {@code set severity-output}): the
+     * controller never asks for it, an operator's template may.
+     */
     private static final Pattern SEVERITY = Pattern.compile("^\\[(\\d|emerg|alert|crit|err|warning|notice|info|debug)]: ");
     private static final Set<String> ERROR_SEVERITIES = Set.of("0", "1", "2", "3", "emerg", "alert", "crit", "err");
 

@@ -1,9 +1,9 @@
 package io.ep2camel.fetch;
 
-import io.ep2camel.pipeline.AppliedBackends;
-import io.ep2camel.pipeline.FetchHealth;
-import io.ep2camel.testsupport.ConsulDouble;
+import io.ep2camel.pool.AppliedBackends;
+import io.ep2camel.pool.FetchHealth;
 import io.ep2camel.testsupport.ConsulDouble.Failure;
+import io.ep2camel.testsupport.ConsulDouble;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;

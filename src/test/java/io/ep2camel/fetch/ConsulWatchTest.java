@@ -2,8 +2,8 @@ package io.ep2camel.fetch;
 
 import io.ep2camel.model.Backend;
 import io.ep2camel.model.BackendSet;
-import io.ep2camel.pipeline.AppliedBackends;
-import io.ep2camel.pipeline.FetchHealth;
+import io.ep2camel.pool.AppliedBackends;
+import io.ep2camel.pool.FetchHealth;
 import io.ep2camel.testsupport.MovableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.ep2camel.pipeline;
+package io.ep2camel.pool;
 
 import io.ep2camel.model.Backend;
 import io.ep2camel.model.BackendSet;

@@ -1,4 +1,4 @@
-package io.ep2camel.pipeline;
+package io.ep2camel.pool;
 
 import java.time.Duration;
 import java.time.Instant;
