@@ -137,11 +137,14 @@ public final class Ep2Application {
             }
         });
         if (mode == Mode.DRY_RUN) {
-            // nothing starts by itself: only the orchestrators' fetch routes are started, by hand
+            // nothing starts by itself: only the orchestrators' fetch routes are started, by hand;
+            // nothing to watch either (application.properties turns these on for real runs)
             main.configure().withAutoStartup(false);
-            main.addInitialProperty("camel.main.jmxEnabled", "false");
+            main.addOverrideProperty("camel.main.jmxEnabled", "false");
+            main.addOverrideProperty("camel.health.enabled", "false");
+            main.addOverrideProperty("camel.metrics.enabled", "false");
         } else {
-            observeProperties(cfg).forEach(main::addInitialProperty);
+            managementServer(cfg).forEach(main::addInitialProperty);
         }
 
         ApplyWindow window = new ApplyWindow(cfg.debounceMin(), cfg.debounceMax(), cfg.reloadMinInterval());
@@ -165,28 +168,16 @@ public final class Ep2Application {
     }
 
     /**
-     * JMX is on (camel-management); the embedded management server carries health, Prometheus
-     * metrics and Jolokia under /observe, bound to observe_host (loopback by default) —
-     * observe_port = 0 turns it off. SIGTERM lets an in-flight apply finish (graceful shutdown).
+     * The embedded management server (what it carries under /observe: application.properties),
+     * bound to observe_host (loopback by default); observe_port = 0 turns it off.
      */
-    private static Map<String, String> observeProperties(Ep2Config cfg) {
+    private static Map<String, String> managementServer(Ep2Config cfg) {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("camel.main.jmxEnabled", "true");
-        p.put("camel.main.shutdownTimeout", "30");
-        p.put("camel.health.enabled", "true");
-        p.put("camel.health.exposureLevel", "full");
-        p.put("camel.metrics.enabled", "true");
-        p.put("camel.metrics.enableRoutePolicy", "true");
-        // its per-endpoint meters clash on tag keys between exec and direct endpoints; route metrics suffice
-        p.put("camel.metrics.enableExchangeEventNotifier", "false");
         int port = cfg.observePort();
         p.put("camel.management.enabled", Boolean.toString(port > 0));
         if (port > 0) {
             p.put("camel.management.host", cfg.observeHost());
             p.put("camel.management.port", Integer.toString(port));
-            p.put("camel.management.healthCheckEnabled", "true");
-            p.put("camel.management.metricsEnabled", "true");
-            p.put("camel.management.jolokiaEnabled", "true");
         }
         return p;
     }
