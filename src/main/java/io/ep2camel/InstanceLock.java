@@ -27,11 +27,6 @@ public final class InstanceLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Takes the lock, or fails at once when another controller holds it. */
-    public static InstanceLock acquire(Path lockDir) throws LockedException, IOException, InterruptedException {
-        return acquire(lockDir, Duration.ofSeconds(1), Duration.ZERO, m -> { });
-    }
-
     /**
      * Takes the lock; while another controller holds it, tries again every {@code retry}
      * (sleep_before_next_lock_attempt) for up to {@code wait} (lock_wait_timeout), so a restart

@@ -122,7 +122,7 @@ class Ep2MainTest {
     @Test
     void held_lock_exits_1_naming_the_lock_file_and_writes_nothing() throws Exception {
         fx.set("lock_wait_timeout", "0");
-        try (InstanceLock held = InstanceLock.acquire(fx.dir)) {
+        try (InstanceLock held = InstanceLock.acquire(fx.dir, Duration.ofSeconds(1), Duration.ZERO, m -> { })) {
             int rc = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> run("-f", fx.conf.toString()));
 
             assertThat(rc).isEqualTo(Ep2Main.EXIT_FAILED);
@@ -137,7 +137,7 @@ class Ep2MainTest {
     @Test
     void held_lock_is_waited_for_as_the_config_says_then_exits_1() throws Exception {
         fx.set("lock_wait_timeout", "0.6").set("sleep_before_next_lock_attempt", "0.2");
-        try (InstanceLock held = InstanceLock.acquire(fx.dir)) {
+        try (InstanceLock held = InstanceLock.acquire(fx.dir, Duration.ofSeconds(1), Duration.ZERO, m -> { })) {
             int rc = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("-f", fx.conf.toString()));
 
             assertThat(rc).isEqualTo(Ep2Main.EXIT_FAILED);

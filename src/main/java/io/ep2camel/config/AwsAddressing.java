@@ -1,8 +1,5 @@
 package io.ep2camel.config;
 
-import org.apache.commons.configuration2.SubnodeConfiguration;
-
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 
@@ -48,16 +45,9 @@ final class AwsAddressing {
         return ipType == null && usePublic == null;
     }
 
-    /** Whether a section gives ip_type or use_public_ip a value of its own. */
-    static boolean givenIn(SubnodeConfiguration section) {
-        for (Iterator<String> it = section.getKeys(); it.hasNext(); ) {
-            String key = it.next();
-            String k = key.toLowerCase(Locale.ROOT);
-            if ((k.equals(ConfigKey.IP_TYPE.key()) || k.equals(ConfigKey.USE_PUBLIC_IP.key()))
-                    && !section.getString(key, "").trim().isEmpty()) {
-                return true;
-            }
-        }
-        return false;
+    /** Whether a section's keys (lower-cased, values trimmed) give ip_type or use_public_ip a value of its own. */
+    static boolean givenIn(Map<String, String> keys) {
+        return !keys.getOrDefault(ConfigKey.IP_TYPE.key(), "").isEmpty()
+                || !keys.getOrDefault(ConfigKey.USE_PUBLIC_IP.key(), "").isEmpty();
     }
 }

@@ -4,7 +4,6 @@ import io.ep2camel.model.HaproxyAddress;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -92,10 +91,7 @@ public final class Ep2Config {
 
     /** haproxy_socket_file: every stats socket, UNIX and TCP, in the order given. */
     public List<HaproxyAddress> socketAddresses() {
-        return get(ConfigKey.HAPROXY_SOCKET_FILE)
-                .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                        .map(s -> HaproxyAddress.parse(s, null)).toList())
-                .orElse(List.of());
+        return get(ConfigKey.HAPROXY_SOCKET_FILE).map(v -> HaproxyAddress.parseList(v, null)).orElse(List.of());
     }
 
     /** The UNIX ones among them: only those can hand listening sockets over (-x) on a reload. */

@@ -118,7 +118,8 @@ public final class Ep2ConfigLoader {
             }
             checkTemplateMentions(name, pool.getKey(), template, templateText, spec.backendName());
             pools.add(spec);
-            warnPublic |= publicByDefault && spec.orchestrator().equals("aws") && !AwsAddressing.givenIn(pool.getValue());
+            warnPublic |= publicByDefault && spec.orchestrator().equals("aws")
+                    && !AwsAddressing.givenIn(keyValues(name, pool.getKey(), pool.getValue()));
         }
         List<String> warnings = new java.util.ArrayList<>();
         if (warnPublic) {
@@ -153,7 +154,7 @@ public final class Ep2ConfigLoader {
         String orchestratorSection = BUILT_IN_SECTIONS.get(orchestrator);
         Map<ConfigKey, String> v = new EnumMap<>(shared);
         IDENTITY_KEYS.values().forEach(v::remove);
-        if (AwsAddressing.givenIn(sub)) {
+        if (AwsAddressing.givenIn(raw)) {
             // a pool that says how to address its instances says it whole: nothing inherited to contradict
             v.remove(ConfigKey.IP_TYPE);
             v.remove(ConfigKey.USE_PUBLIC_IP);
@@ -282,9 +283,7 @@ public final class Ep2ConfigLoader {
             return base.resolve(value).normalize().toString();
         }
         if (k.type() == KeyType.SOCKET_LIST) {
-            return String.join(",", java.util.Arrays.stream(value.split(","))
-                    .map(String::trim).filter(s -> !s.isEmpty())
-                    .map(s -> HaproxyAddress.parse(s, base).toString()).toList());
+            return String.join(",", HaproxyAddress.parseList(value, base).stream().map(Object::toString).toList());
         }
         return value;
     }
@@ -411,8 +410,7 @@ public final class Ep2ConfigLoader {
 
     /** haproxy_socket_file's addresses, already checked and resolved. */
     private static List<HaproxyAddress> sockets(Map<ConfigKey, String> v) {
-        return java.util.Arrays.stream(v.get(ConfigKey.HAPROXY_SOCKET_FILE).split(","))
-                .map(s -> HaproxyAddress.parse(s, null)).toList();
+        return HaproxyAddress.parseList(v.get(ConfigKey.HAPROXY_SOCKET_FILE), null);
     }
 
     /**

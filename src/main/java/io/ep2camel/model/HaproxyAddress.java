@@ -1,6 +1,8 @@
 package io.ep2camel.model;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,6 +75,14 @@ public final class HaproxyAddress {
                     + t + " for a TCP stats socket (or ./" + t + " for a file of that name)");
         }
         return unix(t, base, text);
+    }
+
+    /**
+     * A comma separated list, as haproxy_socket_file and haproxy-socket URIs write it; blank
+     * entries are passed over.
+     */
+    public static List<HaproxyAddress> parseList(String text, Path base) {
+        return Arrays.stream(text.split(",")).filter(s -> !s.isBlank()).map(s -> parse(s, base)).toList();
     }
 
     private static HaproxyAddress unix(String p, Path base, String text) {

@@ -19,10 +19,9 @@ public class HaproxySocketComponent extends DefaultComponent {
         // No generated configurer here: bind the options onto the configuration bean first, the
         // rest (lazyStartProducer...) onto the endpoint; leftovers are then reported as unknown
         setProperties(configuration, parameters);
+        // the endpoint parses the path's sockets: a bad one fails here rather than on the first message
         HaproxySocketEndpoint endpoint = new HaproxySocketEndpoint(uri, this, configuration);
         setProperties(endpoint, parameters);
-        // Fail at endpoint creation rather than on the first message
-        configuration.addresses();
         if (configuration.getTimeout() <= 0) {
             throw new IllegalArgumentException("haproxy-socket timeout must be positive, got " + configuration.getTimeout());
         }

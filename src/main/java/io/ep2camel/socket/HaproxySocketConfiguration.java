@@ -53,11 +53,11 @@ public class HaproxySocketConfiguration {
 
     /** The comma-separated {@link #getPath() path} as socket addresses, in order. */
     public List<HaproxyAddress> addresses() {
-        List<String> parts = Arrays.stream(path == null ? new String[0] : path.split(",", -1)).map(String::strip).toList();
-        if (parts.isEmpty() || parts.stream().anyMatch(String::isEmpty)) {
+        // an empty entry in a URI is a typo, not "one socket fewer"
+        if (path == null || Arrays.stream(path.split(",", -1)).anyMatch(String::isBlank)) {
             throw new IllegalArgumentException("haproxy-socket needs one or more comma-separated socket addresses, got '"
                     + path + "'");
         }
-        return parts.stream().map(p -> HaproxyAddress.parse(p, null)).toList();
+        return HaproxyAddress.parseList(path, null);
     }
 }

@@ -8,7 +8,10 @@ import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.DefaultEndpoint;
 
+import io.ep2camel.model.HaproxyAddress;
+
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Runs a command (String body) or a batch of commands (List body) on HAProxy's runtime API
@@ -22,10 +25,18 @@ public class HaproxySocketEndpoint extends DefaultEndpoint {
 
     @UriParam
     private final HaproxySocketConfiguration configuration;
+    /** The path's sockets, parsed once: every exchange sends to all of them. */
+    private final List<HaproxyAddress> addresses;
 
+    /** @throws IllegalArgumentException for a path that names no socket, or names one HAProxy would not take */
     public HaproxySocketEndpoint(String uri, HaproxySocketComponent component, HaproxySocketConfiguration configuration) {
         super(uri, component);
         this.configuration = configuration;
+        this.addresses = configuration.addresses();
+    }
+
+    List<HaproxyAddress> addresses() {
+        return addresses;
     }
 
     public HaproxySocketConfiguration getConfiguration() {

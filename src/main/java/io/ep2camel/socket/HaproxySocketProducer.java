@@ -22,12 +22,14 @@ public class HaproxySocketProducer extends DefaultProducer {
     private static final Logger LOG = LoggerFactory.getLogger(HaproxySocketProducer.class);
 
     private final HaproxySocketConfiguration configuration;
+    private final List<HaproxyAddress> addresses;
     private final HaproxySocketClient client;
     private final NettyCliTransport tcp;
 
     public HaproxySocketProducer(HaproxySocketEndpoint endpoint, HaproxySocketClient client, NettyCliTransport tcp) {
         super(endpoint);
         this.configuration = endpoint.getConfiguration();
+        this.addresses = endpoint.addresses();
         this.client = client;
         this.tcp = tcp;
     }
@@ -49,7 +51,7 @@ public class HaproxySocketProducer extends DefaultProducer {
         Map<String, List<String>> replies = new LinkedHashMap<>();
         List<HaproxySocketException> failures = new ArrayList<>();
         String request = HaproxySocketClient.request(commands);   // checks every command before anything is sent
-        for (HaproxyAddress socket : configuration.addresses()) {
+        for (HaproxyAddress socket : addresses) {
             try {
                 LOG.debug("Sending {} command(s) to {}", commands.size(), socket);
                 List<String> socketReplies = commands.isEmpty() ? List.of()

@@ -84,7 +84,10 @@ public final class Ep2Fixture implements AutoCloseable {
         return write(conf, b.toString());
     }
 
-    /** Adds a TCP stats socket on loopback to the template (beside the UNIX one); returns its address. */
+    /**
+     * Adds a TCP stats socket on loopback to the template (beside the UNIX one) and writes the
+     * template again with the default servers placeholder; returns the socket's address.
+     */
     public String tcpStatsSocket() {
         tcpStatsPort = FreePort.find();
         writeTemplate("    {{nodes}}");
