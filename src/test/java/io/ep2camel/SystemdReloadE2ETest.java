@@ -43,13 +43,13 @@ class SystemdReloadE2ETest {
                 exit 0
                 """.formatted(calls, state, state));
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        System.setProperty(Ep2Application.SYSTEMCTL_PROPERTY, fake.toString());
+        System.setProperty(ControllerWiring.SYSTEMCTL_PROPERTY, fake.toString());
         fx.set("start_by", "systemd").set("service_name", "haproxy-test");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        System.clearProperty(Ep2Application.SYSTEMCTL_PROPERTY);
+        System.clearProperty(ControllerWiring.SYSTEMCTL_PROPERTY);
         servers.close();
         fx.close();
     }

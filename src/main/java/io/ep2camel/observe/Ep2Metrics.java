@@ -1,10 +1,9 @@
 package io.ep2camel.observe;
 
 import io.ep2camel.model.BackendSet;
-import io.ep2camel.pipeline.BackendSetReader;
 import io.ep2camel.pool.AppliedBackends;
 import io.ep2camel.pool.FetchHealth;
-import io.ep2camel.runtime.Slot;
+import io.ep2camel.pool.Slot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -33,9 +33,13 @@ public class Ep2Metrics {
         this.pool = pool;
     }
 
-    /** Gauges and counters read from the pipeline's own state, so push and poll sources count alike. */
-    public void bind(AppliedBackends applied, FetchHealth fetch, BackendSetReader reader, Supplier<List<Slot>> slots) {
-        FunctionCounter.builder("ep2_rejected_entries_total", reader, BackendSetReader::rejected)
+    /**
+     * Gauges and counters read from the pool's own state, so push and poll sources count alike.
+     *
+     * @param rejected how many orchestrator entries the pool's answer reader skipped so far
+     */
+    public void bind(AppliedBackends applied, FetchHealth fetch, LongSupplier rejected, Supplier<List<Slot>> slots) {
+        FunctionCounter.builder("ep2_rejected_entries_total", rejected, r -> r.getAsLong())
                 .description("orchestrator entries skipped as invalid").tag("pool", pool).register(registry);
         Gauge.builder("ep2_backends_live", () -> applied.current().map(BackendSet::size).orElse(0))
                 .description("backends HAProxy was last brought to").tag("pool", pool).register(registry);

@@ -3,7 +3,7 @@ package io.ep2camel.observe;
 import io.ep2camel.model.Backend;
 import io.ep2camel.pool.AppliedBackends;
 import io.ep2camel.pool.FetchHealth;
-import io.ep2camel.runtime.Slot;
+import io.ep2camel.pool.Slot;
 
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;

@@ -68,6 +68,18 @@ public class PendingChanges {
      * waits for every pool's first answer.
      */
     public synchronized Round take() {
+        return take(false);
+    }
+
+    /**
+     * The same round without waiting for the apply window: a dry run shows what the round will
+     * do once it is due.
+     */
+    public synchronized Round takeNow() {
+        return take(true);
+    }
+
+    private Round take(boolean ignoreWindow) {
         List<String> awaited = pools.neverApplied().stream().filter(p -> !pending.containsKey(p))
                 .map(Pool::backend).toList();
         if (!awaited.isEmpty()) {
@@ -77,8 +89,8 @@ public class PendingChanges {
             lastAwaited = awaited;
             return Round.none(pools.all());
         }
-        Instant now = clock.instant();
-        if (pending.isEmpty() || !window.due(firstChange, lastChange, reloads ? lastReload : null, now)) {
+        Instant at = clock.instant();
+        if (pending.isEmpty() || !ignoreWindow && !window.due(firstChange, lastChange, reloads ? lastReload : null, at)) {
             return Round.none(pools.all());
         }
         Round round = new Round(pending, received, pools.all());
@@ -86,7 +98,7 @@ public class PendingChanges {
         received.clear();
         firstChange = null;
         lastChange = null;
-        lastReload = now;
+        lastReload = at;
         return round;
     }
 }

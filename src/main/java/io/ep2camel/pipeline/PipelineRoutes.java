@@ -3,22 +3,33 @@ package io.ep2camel.pipeline;
 import io.ep2camel.config.UpdateType;
 import io.ep2camel.model.BackendSet;
 import io.ep2camel.observe.Ep2Metrics;
-import io.ep2camel.pool.AppliedBackends;
-import io.ep2camel.reload.HaproxyControl;
-import io.ep2camel.runtime.RuntimeUpdate;
+import io.ep2camel.reload.ConfigFiles;
+import io.ep2camel.reload.ExecCommandRunner;
+import io.ep2camel.runtime.RuntimePlan;
+import io.ep2camel.runtime.RuntimeTarget;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
- * The core pipeline. Orchestrator routes (routes/*.camel.yaml) either answer
- * {@code direct:ep2-fetch-<orchestrator>[-<backend>]}, called here every sleep_before_next_run for
- * every polled pool, or push to {@link #ENTRY} themselves (watches). Every answer is checked,
- * diffed against its pool's last applied set and, when it changed, queued; one apply then
- * covers every queued pool, by config+reload or at runtime.
+ * The core pipeline, as the design card draws it: a source (the poll timer, or a watch pushing to
+ * {@link #ENTRY}) → the orchestrator's fetch route ({@code direct:ep2-fetch-<orchestrator>[-<backend>]},
+ * routes/*.camel.yaml; contract: README, "Orchestrator routes") → {@code ep2-diff} (read the answer,
+ * guard against an unconfirmed empty one, diff it against the pool's last applied set, queue it)
+ * → {@code ep2-apply} (one round for every queued pool, when the apply window lets it go) →
+ * {@code choice} update_by_config | update_by_runtime:
+ * <ul>
+ *   <li>update_by_config: render → validate ({@code exec:} haproxy -c) → write (atomic) → reload,
+ *       the branch's onException putting the previous config back;</li>
+ *   <li>update_by_runtime: plan (HAProxy's state read over the socket) → {@code choice} on the plan's
+ *       outcome: the commands to {@code haproxy-socket:}, then the file synced without a reload;
+ *       or, when HAProxy must start, lacks a backend or needs more slots, the config branch's
+ *       render → validate → write → reload.</li>
+ * </ul>
  */
 public class PipelineRoutes extends RouteBuilder {
     public static final String ENTRY = "direct:ep2-backends";
@@ -29,10 +40,13 @@ public class PipelineRoutes extends RouteBuilder {
     public static final String HOST_KEY_HEADER = "Ep2HostKey";
     public static final String PORT_KEY_HEADER = "Ep2PortKey";
     public static final String WEIGHT_KEY_HEADER = "Ep2WeightKey";
+    static final String POOL = "ep2Pool";
     private static final String FETCH_STARTED = "ep2.fetchStarted";
-    private static final String POOL = "ep2Pool";
     private static final String FETCH_URI = "ep2FetchUri";
-    static final String ACCEPT = "direct:ep2-accept";
+    private static final String PLAN = "ep2Plan";
+    private static final String RESTORED = "ep2Restored";
+    /** Route ep2-diff; public for a dry run, which takes answers through it as a round does. */
+    public static final String DIFF = "direct:ep2-diff";
     /**
      * One apply at a time, whichever source asked; the caller waits until it is done. A short
      * pollTimeout: seda's consumer sleeps a whole pollTimeout (1 s by default) if it first polls
@@ -41,26 +55,37 @@ public class PipelineRoutes extends RouteBuilder {
     static final String APPLY = "seda:ep2-apply?waitForTaskToComplete=Always&timeout=0&pollTimeout=100";
     static final String UPDATE_BY_CONFIG = "direct:ep2-update-by-config";
     static final String UPDATE_BY_RUNTIME = "direct:ep2-update-by-runtime";
+    /** render → validate → write → reload: update_by_config's steps, and update_by_runtime's when it must reload. */
+    static final String INSTALL_CONFIG = "direct:ep2-install-config";
+    /** render → validate → write, no reload: the file follows what HAProxy already runs. */
+    static final String SYNC_CONFIG = "direct:ep2-sync-config";
+    static final String VALIDATE_CONFIG = "direct:ep2-validate-config";
 
     private final Pools pools;
     private final PendingChanges pending;
     private final UpdateType updateType;
-    private final ConfigUpdate configUpdate;
-    private final RuntimeUpdate runtimeUpdate;
-    private final HaproxyControl control;
+    private final AppliedSetDiff diff;
+    private final Stages stages;
 
-    public PipelineRoutes(Pools pools, PendingChanges pending, UpdateType updateType, ConfigUpdate configUpdate,
-                          RuntimeUpdate runtimeUpdate, HaproxyControl control) {
+    public PipelineRoutes(Pools pools, PendingChanges pending, UpdateType updateType, Stages stages) {
         this.pools = pools;
         this.pending = pending;
         this.updateType = updateType;
-        this.configUpdate = configUpdate;
-        this.runtimeUpdate = runtimeUpdate;
-        this.control = control;
+        this.stages = stages;
+        this.diff = new AppliedSetDiff(updateType, stages.control(), stages.files(), pending);
     }
 
     @Override
     public void configure() {
+        configureSources();
+        configureDiff();
+        configureApply();
+        configureUpdateByConfig();
+        configureUpdateByRuntime();
+        configureConfigSteps();
+    }
+
+    private void configureSources() {
         // poll source: the first tick is the bootstrap, then one round per sleep_before_next_run.
         // Every polled pool is fetched, then one apply covers all that changed. A failing
         // orchestrator is asked again after a capped back-off, not every round.
@@ -73,9 +98,9 @@ public class PipelineRoutes extends RouteBuilder {
                 .split(method(pools, "duePolled"))
                     .process(this::startFetch)
                     .doTry()
-                        .toD("${exchangeProperty." + FETCH_URI + "}")
+                        .toD("${exchangeProperty." + FETCH_URI + "}").id("ep2-fetch")
                         .process(e -> pool(e).metrics().fetched(since(e, FETCH_STARTED)))
-                        .to(ACCEPT)
+                        .to(DIFF)
                     .doCatch(Exception.class)
                         .process(this::fetchFailed)
                         .log(LoggingLevel.WARN, "${exchangeProperty.ep2FetchFailure}")
@@ -83,65 +108,127 @@ public class PipelineRoutes extends RouteBuilder {
                 .end()
                 .to(APPLY);
 
-        // push sources, and the contract: an answer for one pool, applied at once
-        from(ENTRY).routeId("ep2-diff")
-                .to(ACCEPT)
+        // push sources (watches, custom routes), and the contract: an answer for one pool, applied at once
+        from(ENTRY).routeId("ep2-push")
+                .to(DIFF)
                 .to(APPLY);
+    }
 
-        from(ACCEPT).routeId("ep2-accept")
-                .process(this::readBackendSet)
-                .filter(method(this, "admitted"))
-                .filter(method(this, updateType == UpdateType.UPDATE_BY_CONFIG ? "needsApply" : "reconcileDue"))
-                .process(e -> pending.offer(pool(e), e.getMessage().getBody(BackendSet.class), System.nanoTime()));
+    private void configureDiff() {
+        from(DIFF).routeId("ep2-diff")
+                .process(this::readBackendSet).id("ep2-read-answer")
+                .filter(method(this, "admitted")).id("ep2-empty-guard")
+                    .process(diff).id("ep2-diff-applied")
+                    .filter(exchangeProperty(AppliedSetDiff.CHANGED).isEqualTo(true))
+                        .process(e -> pending.offer(pool(e), e.getMessage().getBody(BackendSet.class), System.nanoTime()))
+                        .id("ep2-queue");
+    }
 
+    private void configureApply() {
         // what the apply window held back (debounce, reload rate limit) goes out when it is due
         from("timer:ep2-apply-due?period=100").routeId("ep2-apply-due")
                 .filter(method(pending, "waiting"))
                 .to(APPLY);
 
         from(APPLY).routeId("ep2-apply")
-                .process(e -> e.getMessage().setBody(pending.take()))
-                .filter(e -> !e.getMessage().getBody(Round.class).isEmpty())
-                .to(updateType == UpdateType.UPDATE_BY_CONFIG ? UPDATE_BY_CONFIG : UPDATE_BY_RUNTIME);
-
-        if (updateType == UpdateType.UPDATE_BY_CONFIG) {
-            configureUpdateByConfig();
-        } else {
-            configureUpdateByRuntime();
-        }
+                .setBody(e -> pending.take()).id("ep2-take-round")
+                .filter(simple("${body.isEmpty()} == false"))
+                    .choice()
+                        .when(e -> updateType == UpdateType.UPDATE_BY_CONFIG).to(UPDATE_BY_CONFIG)
+                        .otherwise().to(UPDATE_BY_RUNTIME);
     }
 
     private void configureUpdateByConfig() {
+        ConfigFiles files = stages.files();
         from(UPDATE_BY_CONFIG).routeId("ep2-update-by-config")
                 .onException(Exception.class).handled(true)
-                    .bean(configUpdate, "rollback")
+                    .setProperty(RESTORED, method(files, "rollback"))
                     .process(e -> applyFailed(e, Ep2Metrics.RELOAD))
+                    .log(LoggingLevel.ERROR, "update_by_config failed, a running HAProxy keeps its current config"
+                            + "${exchangeProperty." + RESTORED + "}; retrying next round: ${exception.message}")
                 .end()
                 .setProperty(Round.PROPERTY, body())
                 .log("applying ${body} by update_by_config")
-                .bean(configUpdate, "renderAndValidate")
-                .bean(configUpdate, "installAndReload")
+                .setBody(e -> round(e).configLines())
+                .to(INSTALL_CONFIG)
                 .process(e -> round(e).markApplied())
                 .process(e -> applied(e, Ep2Metrics.RELOAD))
                 .log("applied: HAProxy serves the backends of ${exchangeProperty." + Round.PROPERTY + "}");
     }
 
     private void configureUpdateByRuntime() {
-        // reconciles every round against HAProxy's own state (one cheap socket read), so drift is
-        // repaired even when the orchestrator's answer did not change
+        // every round is a reconcile against HAProxy's own state (one cheap socket read), so drift
+        // is repaired even when the orchestrator's answer did not change
         from(UPDATE_BY_RUNTIME).routeId("ep2-update-by-runtime")
                 .onException(Exception.class).handled(true)
-                    .bean(runtimeUpdate, "failed")
+                    .setProperty(RESTORED, method(stages.files(), "rollback"))
+                    .process(e -> stages.runtime().failed(e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)))
                     .process(e -> applyFailed(e, Ep2Metrics.RUNTIME))
+                    .log(LoggingLevel.ERROR, "update_by_runtime failed, HAProxy's state is re-read and repaired next "
+                            + "round: ${exception.message}${exchangeProperty." + RESTORED + "}")
                 .end()
                 .setProperty(Round.PROPERTY, body())
-                .bean(runtimeUpdate, "plan")
-                .filter(simple("${body.size} > 0"))
-                    .to(runtimeUpdate.socketUri())
+                .setBody(e -> targets(round(e)))
+                .bean(stages.runtime(), "plan").id("ep2-plan")
+                .setProperty(PLAN, body())
+                .choice()
+                    .when(simple("${body.outcome} == 'RELOAD'"))
+                        .setBody(e -> plan(e).configLines())
+                        .to(INSTALL_CONFIG)
+                    .when(simple("${body.outcome} == 'RUNTIME'"))
+                        .setBody(e -> plan(e).commands())
+                        .to(stages.runtime().socketUri()).id("ep2-send-commands")
+                        .setBody(e -> plan(e).configLines())
+                        .to(SYNC_CONFIG)
+                    .otherwise()
+                        .setBody(e -> plan(e).configLines())
+                        .to(SYNC_CONFIG)
                 .end()
-                .bean(runtimeUpdate, "syncConfig")
-                .filter(exchangeProperty(RuntimeUpdate.APPLY_KIND).isNotNull())
-                    .process(e -> applied(e, e.getProperty(RuntimeUpdate.APPLY_KIND, String.class)));
+                .process(e -> stages.runtime().applied(plan(e)))
+                .process(e -> round(e).markApplied())
+                .filter(simple("${exchangeProperty." + PLAN + ".outcome} != 'NOTHING_TO_SEND'"))
+                    .process(e -> applied(e, plan(e).outcome() == RuntimePlan.Outcome.RELOAD
+                            ? Ep2Metrics.RELOAD : Ep2Metrics.RUNTIME));
+    }
+
+    /** The config steps both branches use; their failures reach the calling branch's onException. */
+    private void configureConfigSteps() {
+        ConfigFiles files = stages.files();
+        from(INSTALL_CONFIG).routeId("ep2-install-config").errorHandler(noErrorHandler())
+                .bean(stages.renderer(), "render").id("ep2-render")
+                .setProperty(ConfigFiles.CONTENT, body())
+                .choice()
+                    .when(method(files, "alreadyLoaded"))
+                        .log("HAProxy already runs this config: nothing to reload")
+                    .otherwise()
+                        .bean(files, "writeCandidate").id("ep2-write-candidate")
+                        .to(VALIDATE_CONFIG)
+                        .bean(files, "install").id("ep2-write")
+                        .bean(stages.control(), "reloadOrStart").id("ep2-reload")
+                        .bean(files, "recordLoaded")
+                .end()
+                .bean(files, "written");
+
+        from(SYNC_CONFIG).routeId("ep2-sync-config").errorHandler(noErrorHandler())
+                .bean(stages.renderer(), "render").id("ep2-sync-render")
+                .setProperty(ConfigFiles.CONTENT, body())
+                .filter(method(files, "differs"))
+                    .bean(files, "writeCandidate").id("ep2-sync-write-candidate")
+                    .to(VALIDATE_CONFIG)
+                    .bean(files, "install").id("ep2-sync-write")
+                    .log("config file now matches the runtime state, no reload");
+
+        // body: the candidate file; fails with HAProxy's own words when it refuses the config
+        from(VALIDATE_CONFIG).routeId("ep2-validate-config").errorHandler(noErrorHandler())
+                .process(stages.check()::command)
+                .to(ExecCommandRunner.ENDPOINT).id("ep2-haproxy-check")
+                .process(stages.check()::verdict);
+    }
+
+    /** update_by_runtime plans every pool: the changed ones against HAProxy, the others as they are. */
+    public static List<RuntimeTarget> targets(Round round) {
+        return round.all().stream().map(p -> new RuntimeTarget(p.backend(), p.planner(), p.slots(), round.target(p),
+                round.wanted().containsKey(p))).toList();
     }
 
     /** Poll: the split's body is the pool to fetch; the fetch route starts with an empty body. */
@@ -196,26 +283,6 @@ public class PipelineRoutes extends RouteBuilder {
         return pool.emptyGuard().admit(e.getMessage().getBody(BackendSet.class), pool.applied());
     }
 
-    /** update_by_config: a changed set, the bootstrap, or an HAProxy that is not running needs an apply. */
-    public boolean needsApply(Exchange e) throws java.io.IOException {
-        AppliedBackends applied = pool(e).applied();
-        BackendSet wanted = e.getMessage().getBody(BackendSet.class);
-        if (!applied.needsApply(wanted) && !control.isRunning()) {
-            log.warn("HAProxy is not running; starting it again with the current backends");
-            applied.forget();
-        } else if (!applied.needsApply(wanted) && configUpdate.fileDrifted()) {
-            log.warn("the HAProxy config file was changed outside ep2-camel; writing it again from the template");
-            applied.forget();
-        }
-        // an answer back to the applied set still replaces a queued one that differs
-        return (applied.needsApply(wanted) || pending.holds(pool(e))) && applied.applyDue();
-    }
-
-    /** update_by_runtime: every answer is a reconcile against HAProxy's state, unless a failed apply backs off. */
-    public boolean reconcileDue(Exchange e) {
-        return pool(e).applied().applyDue();
-    }
-
     /** Counted per pool, with the time from the answer's arrival to HAProxy holding it. */
     private static void applied(Exchange e, String kind) {
         Round round = round(e);
@@ -236,6 +303,10 @@ public class PipelineRoutes extends RouteBuilder {
 
     private static Round round(Exchange e) {
         return e.getProperty(Round.PROPERTY, Round.class);
+    }
+
+    private static RuntimePlan plan(Exchange e) {
+        return e.getProperty(PLAN, RuntimePlan.class);
     }
 
     private static Duration since(Exchange e, String property) {

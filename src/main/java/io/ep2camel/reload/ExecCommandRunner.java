@@ -2,6 +2,7 @@ package io.ep2camel.reload;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.exec.ExecBinding;
 import org.apache.camel.component.exec.ExecResult;
@@ -13,9 +14,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Runs an argument list through camel-exec and returns exit code and output. */
+/**
+ * Runs an argument list through camel-exec and returns exit code and output: for the commands
+ * a step issues itself (systemctl, a start or reload), and, through {@link #prepare} and
+ * {@link #result}, for a route that sends to {@link #ENDPOINT} as a step of its own.
+ */
 public final class ExecCommandRunner {
-    static final String ENDPOINT = "exec:ep2-command";
+    public static final String ENDPOINT = "exec:ep2-command";
 
     private final Supplier<CamelContext> context;
     private final Duration timeout;
@@ -35,16 +40,24 @@ public final class ExecCommandRunner {
     }
 
     public CommandResult run(List<String> argv) throws IOException {
-        Exchange done = producer().request(ENDPOINT, e -> {
-            e.getMessage().setHeader(ExecBinding.EXEC_COMMAND_EXECUTABLE, argv.get(0));
-            e.getMessage().setHeader(ExecBinding.EXEC_COMMAND_ARGS, argv.subList(1, argv.size()));
-            e.getMessage().setHeader(ExecBinding.EXEC_COMMAND_TIMEOUT, timeout.toMillis());
-        });
+        Exchange done = producer().request(ENDPOINT, e -> prepare(e.getMessage(), argv));
         if (done.getException() != null) {
             throw new IOException("cannot run " + argv.get(0) + ": " + done.getException().getMessage(),
                     done.getException());
         }
-        ExecResult r = done.getMessage().getBody(ExecResult.class);
+        return result(argv, done.getMessage());
+    }
+
+    /** The exec headers for one argument list: never a shell string, so no value is read by a shell. */
+    public void prepare(Message m, List<String> argv) {
+        m.setHeader(ExecBinding.EXEC_COMMAND_EXECUTABLE, argv.get(0));
+        m.setHeader(ExecBinding.EXEC_COMMAND_ARGS, argv.subList(1, argv.size()));
+        m.setHeader(ExecBinding.EXEC_COMMAND_TIMEOUT, timeout.toMillis());
+    }
+
+    /** What the exec endpoint answered, read once (its output streams cannot be read twice). */
+    public static CommandResult result(List<String> argv, Message m) throws IOException {
+        ExecResult r = m.getBody(ExecResult.class);
         return new CommandResult(argv, r.getExitValue(), text(r.getStdout()), text(r.getStderr()));
     }
 

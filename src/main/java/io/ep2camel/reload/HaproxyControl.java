@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Validates configs and starts or reloads HAProxy the way ep2.conf says: the binary
+ * Starts or reloads HAProxy the way ep2.conf says: the binary
  * (master-worker, hitless, -x socket handover) or systemd.
  */
 public class HaproxyControl {
@@ -35,14 +35,6 @@ public class HaproxyControl {
         this.pidFile = pidFile;
         this.socket = socket;
         this.service = service;
-    }
-
-    /** {@code haproxy -c} on a candidate; throws with HAProxy's message when it is rejected. */
-    public void validate(Path candidate) throws IOException, CommandFailedException {
-        CommandResult r = runner.run(commands.check(candidate));
-        if (!r.ok()) {
-            throw new CommandFailedException("haproxy -c " + candidate, r);
-        }
     }
 
     /** Starts HAProxy when it is not running, else reloads it. */

@@ -1,5 +1,7 @@
 package io.ep2camel.runtime;
 
+import io.ep2camel.pool.Slot;
+
 import java.util.List;
 
 /**

@@ -2,6 +2,7 @@ package io.ep2camel.runtime;
 
 import io.ep2camel.model.Backend;
 import io.ep2camel.model.BackendSet;
+import io.ep2camel.pool.Slot;
 import io.ep2camel.render.ServerLineFormat;
 
 import java.time.Duration;

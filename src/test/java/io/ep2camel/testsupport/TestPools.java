@@ -10,8 +10,8 @@ import io.ep2camel.pipeline.Pools;
 import io.ep2camel.pool.AppliedBackends;
 import io.ep2camel.pool.EmptyAnswerGuard;
 import io.ep2camel.pool.FetchHealth;
+import io.ep2camel.pool.PoolSlots;
 import io.ep2camel.render.ServerLineFormat;
-import io.ep2camel.runtime.PoolSlots;
 import io.ep2camel.runtime.SlotPlanner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -50,8 +50,9 @@ public final class TestPools {
         AppliedBackends applied = new AppliedBackends();
         FetchHealth health = new FetchHealth();
         BackendSetReader reader = new BackendSetReader(0);
-        PoolSlots slots = new PoolSlots(new SlotPlanner(spec.backendName(), format, 2, Duration.ofSeconds(1)));
+        SlotPlanner planner = new SlotPlanner(spec.backendName(), format, 2, Duration.ofSeconds(1));
         Ep2Metrics metrics = new Ep2Metrics(new SimpleMeterRegistry(), spec.backendName());
-        return new Pool(spec, reader, applied, new EmptyAnswerGuard(1), health, format, slots, metrics);
+        return new Pool(spec, reader, applied, new EmptyAnswerGuard(1), health, format, new PoolSlots(), planner,
+                metrics);
     }
 }

@@ -1,25 +1,20 @@
-package io.ep2camel.runtime;
+package io.ep2camel.pool;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** update_by_runtime's state of one pool: its planner, its draining servers, its slots as last applied. */
+/**
+ * update_by_runtime's state of one pool: its slots as last applied and since when each
+ * draining server drains. The planner (a stage) reads and updates it; observers only read.
+ */
 public final class PoolSlots {
-    private final SlotPlanner planner;
     private final Map<String, Instant> drainSince = new ConcurrentHashMap<>();
     private volatile List<Slot> layout = List.of();
 
-    public PoolSlots(SlotPlanner planner) {
-        this.planner = planner;
-    }
-
-    public SlotPlanner planner() {
-        return planner;
-    }
-
-    Map<String, Instant> drainSince() {
+    /** When each draining slot started draining; the planner updates it in place. */
+    public Map<String, Instant> drainSince() {
         return drainSince;
     }
 
@@ -28,7 +23,8 @@ public final class PoolSlots {
         return layout;
     }
 
-    void applied(List<Slot> newLayout, boolean reloaded) {
+    /** After a successful round; a reload ends every drain (the new workers start without sessions). */
+    public void applied(List<Slot> newLayout, boolean reloaded) {
         layout = List.copyOf(newLayout);
         if (reloaded) {
             drainSince.clear();

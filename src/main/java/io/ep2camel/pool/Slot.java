@@ -1,4 +1,4 @@
-package io.ep2camel.runtime;
+package io.ep2camel.pool;
 
 import io.ep2camel.model.Backend;
 

@@ -1,0 +1,143 @@
+package io.ep2camel;
+
+import io.ep2camel.config.Ep2Config;
+import io.ep2camel.config.PoolSpec;
+import io.ep2camel.config.UpdateType;
+import io.ep2camel.fetch.AwsClients;
+import io.ep2camel.fetch.BackendLines;
+import io.ep2camel.fetch.ConsulAgent;
+import io.ep2camel.observe.Ep2Metrics;
+import io.ep2camel.observe.HaproxyHealthCheck;
+import io.ep2camel.observe.LastApplyHealthCheck;
+import io.ep2camel.observe.OrchestratorHealthCheck;
+import io.ep2camel.observe.PoolStatus;
+import io.ep2camel.pipeline.ApplyWindow;
+import io.ep2camel.pipeline.BackendSetReader;
+import io.ep2camel.pipeline.PendingChanges;
+import io.ep2camel.pipeline.PipelineRoutes;
+import io.ep2camel.pipeline.Pool;
+import io.ep2camel.pipeline.Pools;
+import io.ep2camel.pipeline.Stages;
+import io.ep2camel.pool.AppliedBackends;
+import io.ep2camel.pool.EmptyAnswerGuard;
+import io.ep2camel.pool.FetchHealth;
+import io.ep2camel.pool.PoolSlots;
+import io.ep2camel.reload.ConfigFileWriter;
+import io.ep2camel.reload.ConfigFiles;
+import io.ep2camel.reload.ExecCommandRunner;
+import io.ep2camel.reload.HaproxyCheck;
+import io.ep2camel.reload.HaproxyCommands;
+import io.ep2camel.reload.HaproxyControl;
+import io.ep2camel.render.HaproxyConfigRenderer;
+import io.ep2camel.render.ServerLineFormat;
+import io.ep2camel.render.TemplateRenderer;
+import io.ep2camel.runtime.RuntimeUpdate;
+import io.ep2camel.runtime.SlotPlanner;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Wires one controller from a checked config into a Camel Main: the stage beans, each pool's
+ * state, the operators' view (metrics, health checks, pool MBeans), the Java pipeline and the
+ * orchestrators' YAML routes. Building it starts nothing; {@link Ep2Application} runs it.
+ */
+final class ControllerWiring {
+    /** The systemctl executable; a system property so tests can put a recording fake in its place. */
+    static final String SYSTEMCTL_PROPERTY = "ep2.systemctl";
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
+
+    final Main main = new Main();
+    final Pools pools;
+    final PendingChanges pending;
+    final Stages stages;
+    final List<PoolStatus> poolStatus = new ArrayList<>();
+
+    ControllerWiring(Ep2Config cfg, RouteLocator routes) {
+        main.configure().withName("ep2-camel");
+        main.configure().withRoutesIncludePattern(String.join(",",
+                cfg.orchestrators().stream().map(routes::location).toList()));
+        main.setInitialProperties(cfg.toCamelProperties());
+
+        ExecCommandRunner runner = new ExecCommandRunner(main::getCamelContext, COMMAND_TIMEOUT);
+        HaproxyCommands commands = new HaproxyCommands(cfg.haproxyBinary(),
+                System.getProperty(SYSTEMCTL_PROPERTY, "systemctl"));
+        HaproxyControl control = new HaproxyControl(runner, commands, cfg.startBy(), cfg.haproxyConfigFile(),
+                cfg.pidFile(), cfg.socketFiles().stream().findFirst(), cfg.serviceName().orElse(null));
+        stages = new Stages(new HaproxyConfigRenderer(new TemplateRenderer(cfg.templateFile())),
+                new HaproxyCheck(commands, runner), new ConfigFiles(new ConfigFileWriter(cfg.haproxyConfigFile()), control),
+                control, new RuntimeUpdate(control, socketUri(cfg), main::getCamelContext));
+
+        main.bind("backendLines", new BackendLines());
+        // orchestrator aws: [AWS] settings only, secret included; routes/aws.camel.yaml builds (and
+        // closes) the SDK clients from it, so no client exists for any other orchestrator
+        main.bind("awsClients", AwsClients.from(cfg));
+        // orchestrator consul: [CONSUL] agent settings, ACL token included; routes/consul.camel.yaml
+        // builds its client from it. Also an event notifier: cancels blocking queries when Camel stops
+        main.bind("consulAgent", ConsulAgent.from(cfg));
+
+        // operators: the registry camel-micrometer-prometheus serves, our health checks, the pool MBeans
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        main.bind("metricsRegistry", meters);
+        // the stats sockets must answer where the controller works through them; in update_by_config
+        // haproxy_socket_file (EP2's default path included) serves only -x on reloads, and may not exist
+        List<HealthCheck> checks = new ArrayList<>(List.of(new HaproxyHealthCheck(
+                cfg.updateType() == UpdateType.UPDATE_BY_RUNTIME ? Optional.of(socketUri(cfg)) : Optional.empty(), control)));
+        List<Pool> all = new ArrayList<>();
+        for (PoolSpec spec : cfg.pools()) {
+            Pool pool = pool(spec, cfg, meters);
+            all.add(pool);
+            // per-pool beans the orchestrator routes refer to as fetchHealth{{suffix}}, appliedBackends{{suffix}}
+            main.bind("fetchHealth" + spec.suffix(), pool.fetchHealth());
+            main.bind("appliedBackends" + spec.suffix(), pool.applied());
+            poolStatus.add(new PoolStatus(pool.backend(), cfg.updateType().configValue(), spec.orchestrator(),
+                    pool.applied(), pool.fetchHealth(), pool.slots()::layout));
+            checks.add(new OrchestratorHealthCheck(pool.fetchHealth(), spec.orchestrator(), spec.suffix()));
+            checks.add(new LastApplyHealthCheck(pool.applied(), spec.suffix()));
+        }
+        pools = new Pools(all);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                HealthCheckRegistry registry = HealthCheckRegistry.get(m.getCamelContext());
+                checks.forEach(registry::register);
+                new OrchestratorRoutes(m.getCamelContext()).instantiate(cfg.pools());
+            }
+        });
+
+        ApplyWindow window = new ApplyWindow(cfg.debounceMin(), cfg.debounceMax(), cfg.reloadMinInterval());
+        pending = new PendingChanges(pools, window, cfg.updateType() == UpdateType.UPDATE_BY_CONFIG, Clock.systemUTC());
+        main.configure().addRoutesBuilder(new PipelineRoutes(pools, pending, cfg.updateType(), stages));
+    }
+
+    /** One pool's state and the stage objects made for it; its metrics carry its backend name. */
+    private static Pool pool(PoolSpec spec, Ep2Config cfg, PrometheusMeterRegistry meters) {
+        ServerLineFormat format = new ServerLineFormat(spec.backendMaxconn(), spec.checkInterval());
+        AppliedBackends applied = new AppliedBackends();
+        FetchHealth fetchHealth = new FetchHealth();
+        BackendSetReader reader = new BackendSetReader(spec.backendPort().orElse(0));
+        PoolSlots slots = new PoolSlots();
+        SlotPlanner planner = new SlotPlanner(spec.backendName(), format, spec.nodeSlots(), cfg.drainTimeout());
+        Ep2Metrics metrics = new Ep2Metrics(meters, spec.backendName());
+        metrics.bind(applied, fetchHealth, reader::rejected, slots::layout);
+        return new Pool(spec, reader, applied, new EmptyAnswerGuard(spec.emptyConfirmations()), fetchHealth, format,
+                slots, planner, metrics);
+    }
+
+    /** All sockets of haproxy_socket_file (nbproc): each gets every batch. */
+    private static String socketUri(Ep2Config cfg) {
+        return "haproxy-socket:" + String.join(",", cfg.socketAddresses().stream().map(Object::toString).toList())
+                + "?timeout=" + SOCKET_TIMEOUT.toMillis();
+    }
+}
