@@ -222,7 +222,7 @@ public class PipelineRoutes extends RouteBuilder {
         from(VALIDATE_CONFIG).routeId("ep2-validate-config").errorHandler(noErrorHandler())
                 .process(stages.check()::command)
                 .to(ExecCommandRunner.ENDPOINT).id("ep2-haproxy-check")
-                .process(stages.check()::verdict);
+                .process(stages.check()::verdict).id("ep2-check-verdict");
     }
 
     /** update_by_runtime plans every pool: the changed ones against HAProxy, the others as they are. */

@@ -1,0 +1,204 @@
+package io.ep2camel.pipeline;
+
+import io.ep2camel.config.StartBy;
+import io.ep2camel.config.UpdateType;
+import io.ep2camel.model.BackendSet;
+import io.ep2camel.reload.ConfigFileWriter;
+import io.ep2camel.reload.ConfigFiles;
+import io.ep2camel.reload.ExecCommandRunner;
+import io.ep2camel.reload.HaproxyCheck;
+import io.ep2camel.reload.HaproxyCommands;
+import io.ep2camel.reload.HaproxyControl;
+import io.ep2camel.render.HaproxyConfigRenderer;
+import io.ep2camel.render.TemplateRenderer;
+import io.ep2camel.runtime.RuntimeUpdate;
+import io.ep2camel.testsupport.HaproxyProcess;
+import io.ep2camel.testsupport.TestDirs;
+import io.ep2camel.testsupport.TestPools;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.apache.camel.test.junit5.TestExecutionConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pipeline's routes on Camel's test kit, update_by_config: real template rendering, the real
+ * {@code haproxy -c} through the exec endpoint, real file writes; only the reload step is advised
+ * into a mock (starting HAProxy is the E2E tests' part). "HAProxy is running" is this JVM's own
+ * pid in the pid file, so the diff does not re-apply an unchanged set as a restart would.
+ */
+class PipelineRoutesTest extends CamelTestSupport {
+    private static final String TEMPLATE = """
+            defaults
+                mode http
+                timeout connect 1s
+                timeout client 1s
+                timeout server 1s
+            listen be_app
+                bind 127.0.0.1:18080
+                {{nodes}}
+            """;
+
+    private Path dir;
+    private Path templateFile;
+    private Path config;
+    private Pools pools;
+    private final List<String> steps = new CopyOnWriteArrayList<>();
+    private final AtomicInteger reloadFailures = new AtomicInteger();
+
+    @Override
+    public void configureTest(TestExecutionConfiguration configuration) {
+        super.configureTest(configuration);
+        configuration.withUseAdviceWith(true);
+    }
+
+    @Override
+    public void configureContext(CamelContextConfiguration configuration) {
+        super.configureContext(configuration);
+        Properties p = new Properties();
+        p.setProperty("ep2.poll_period_ms", "1000");
+        p.setProperty("ep2.poll.enabled", "false");     // answers are pushed by the tests
+        configuration.withUseOverridePropertiesWithPropertiesComponent(p);
+    }
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() throws Exception {
+        dir = TestDirs.shortTemp();
+        templateFile = dir.resolve("t.template");
+        config = dir.resolve("haproxy.cfg");
+        Files.writeString(templateFile, TEMPLATE);
+        Path pidFile = dir.resolve("haproxy.pid");
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+        pools = TestPools.of();
+        ExecCommandRunner runner = new ExecCommandRunner(() -> context, Duration.ofSeconds(10));
+        HaproxyCommands commands = new HaproxyCommands(Path.of(HaproxyProcess.BINARY), "systemctl");
+        HaproxyControl control = new HaproxyControl(runner, commands, StartBy.BINARY, config, pidFile,
+                Optional.empty(), null);
+        Stages stages = new Stages(new HaproxyConfigRenderer(new TemplateRenderer(templateFile)),
+                new HaproxyCheck(commands, runner), new ConfigFiles(new ConfigFileWriter(config), control), control,
+                new RuntimeUpdate(control, "haproxy-socket:" + dir.resolve("none.sock"), () -> context));
+        PendingChanges pending = new PendingChanges(pools, ApplyWindow.AT_ONCE, true, Clock.systemUTC());
+        return new PipelineRoutes(pools, pending, UpdateType.UPDATE_BY_CONFIG, stages);
+    }
+
+    /** Each step of the config branch reports itself; the reload is a mock that can be told to fail. */
+    private void adviseConfigSteps() throws Exception {
+        AdviceWith.adviceWith(context, "ep2-install-config", a -> {
+            a.weaveById("ep2-render").after().process(e -> steps.add("render"));
+            a.weaveById("ep2-write").before().process(e -> steps.add("write"));
+            a.weaveById("ep2-reload").replace().process(e -> {
+                steps.add("reload");
+                if (reloadFailures.getAndDecrement() > 0) {
+                    throw new IllegalStateException("haproxy reload failed (exit 1): cannot bind socket");
+                }
+            }).to("mock:reload");
+        });
+        AdviceWith.adviceWith(context, "ep2-validate-config",
+                a -> a.weaveById("ep2-check-verdict").after().process(e -> steps.add("validate")));
+        context.start();
+    }
+
+    @AfterEach
+    void removeDir() {
+        TestDirs.deleteQuietly(dir);
+    }
+
+    private void push(String answer) {
+        template().send(PipelineRoutes.ENTRY, e -> e.getMessage().setBody(answer));
+    }
+
+    private BackendSet applied() {
+        return pools.first().applied().current().orElse(null);
+    }
+
+    @Test
+    void theConfigBranchRendersValidatesWritesAndReloadsInThatOrder() throws Exception {
+        adviseConfigSteps();
+        NotifyBuilder done = new NotifyBuilder(context).fromRoute("ep2-apply").whenDone(1).create();
+
+        push("127.0.0.1:8001,127.0.0.1:8002");
+
+        assertThat(done.matches(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(steps).containsExactly("render", "validate", "write", "reload");
+        assertThat(Files.readString(config)).contains("server srv_127.0.0.1_8001 127.0.0.1:8001")
+                .contains("server srv_127.0.0.1_8002 127.0.0.1:8002");
+        assertThat(applied().size()).isEqualTo(2);
+    }
+
+    @Test
+    void theDiffIsKeyedOnTheAppliedSetSoAToBToAReappliesA() throws Exception {
+        adviseConfigSteps();
+        MockEndpoint reload = getMockEndpoint("mock:reload");
+        reload.expectedMessageCount(3);
+
+        push("127.0.0.1:8001");
+        push("127.0.0.1:8002");
+        push("127.0.0.1:8001");
+
+        reload.assertIsSatisfied();
+        assertThat(Files.readString(config)).contains("127.0.0.1:8001").doesNotContain("127.0.0.1:8002");
+        assertThat(applied().backends()).singleElement().satisfies(b -> assertThat(b.port()).isEqualTo(8001));
+    }
+
+    @Test
+    void anAnswerEqualToTheAppliedSetIsNotAppliedAgain() throws Exception {
+        adviseConfigSteps();
+        MockEndpoint reload = getMockEndpoint("mock:reload");
+        reload.expectedMessageCount(1);
+
+        push("127.0.0.1:8001");
+        push("127.0.0.1:8001");
+        push("127.0.0.1:8001");
+
+        reload.assertIsSatisfied();
+        assertThat(steps).containsExactly("render", "validate", "write", "reload");
+    }
+
+    @Test
+    void aConfigHaproxyRefusesIsNeitherWrittenNorReloaded() throws Exception {
+        adviseConfigSteps();
+        push("127.0.0.1:8001");
+        String before = Files.readString(config);
+        Files.writeString(templateFile, TEMPLATE.replace("{{nodes}}", "no_such_keyword 42\n    {{nodes}}"));
+        steps.clear();
+
+        push("127.0.0.1:8002");
+
+        assertThat(steps).containsExactly("render");    // refused at validate: no write, no reload
+        assertThat(Files.readString(config)).isEqualTo(before);
+        assertThat(Files.exists(dir.resolve("haproxy.cfg.ep2-new"))).as("candidate discarded").isFalse();
+        assertThat(applied().backends()).singleElement().satisfies(b -> assertThat(b.port()).isEqualTo(8001));
+        assertThat(pools.first().applied().retryPending()).isTrue();
+    }
+
+    @Test
+    void aFailedReloadPutsThePreviousConfigBack() throws Exception {
+        adviseConfigSteps();
+        push("127.0.0.1:8001");
+        String before = Files.readString(config);
+        reloadFailures.set(1);
+
+        push("127.0.0.1:8002");
+
+        assertThat(steps).containsExactly("render", "validate", "write", "reload", "render", "validate", "write", "reload");
+        assertThat(Files.readString(config)).as("restored from .bak by the branch's onException").isEqualTo(before);
+        assertThat(applied().backends()).singleElement().satisfies(b -> assertThat(b.port()).isEqualTo(8001));
+    }
+}
