@@ -29,13 +29,13 @@ final class AwsAddressing {
         if (ipType != null) {
             String t = ipType.toLowerCase(Locale.ROOT);
             if (!t.equals("private") && !t.equals("public")) {
-                throw Ep2ConfigLoader.error(name, section, ConfigKey.IP_TYPE,
+                throw ConfigException.forKey(name, section, ConfigKey.IP_TYPE,
                         "must be private or public, not '" + ipType + "'");
             }
             fromType = t.equals("public");
         }
         if (fromType != null && usePublic != null && fromType != Boolean.parseBoolean(usePublic)) {
-            throw Ep2ConfigLoader.error(name, section, ConfigKey.USE_PUBLIC_IP, "is " + usePublic
+            throw ConfigException.forKey(name, section, ConfigKey.USE_PUBLIC_IP, "is " + usePublic
                     + " but ip_type = " + ipType + " says the " + (fromType ? "public" : "private")
                     + " address; set only one of them");
         }

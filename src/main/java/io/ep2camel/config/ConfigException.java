@@ -5,4 +5,12 @@ public class ConfigException extends Exception {
     public ConfigException(String file, String section, String key, String reason) {
         super(file + ": " + (section == null ? "" : "[" + section + "] ") + (key == null ? "" : key + ": ") + reason);
     }
+
+    /**
+     * A known key's problem, in the section it belongs to.
+     * @param section where the value was given, when not in its own section (a [pool:NAME]); null: its own
+     */
+    static ConfigException forKey(String file, String section, ConfigKey k, String reason) {
+        return new ConfigException(file, section == null ? k.section() : section, k.key(), reason);
+    }
 }

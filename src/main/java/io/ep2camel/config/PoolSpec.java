@@ -8,7 +8,7 @@ import java.util.Properties;
 /**
  * One pool: an HAProxy backend fed by one orchestrator. EP2's own config is one pool, the
  * default (its [haproxy] backend_name and orchestrator); every {@code [pool:NAME]} section adds
- * one more, with its keys laid over the shared ones. Built only by {@link Ep2ConfigLoader}.
+ * one more, with its keys laid over the shared ones ({@link PoolOverlay}). Built only by {@link Ep2ConfigLoader}.
  */
 public final class PoolSpec {
     private final String name;

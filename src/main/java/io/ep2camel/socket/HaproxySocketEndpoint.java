@@ -18,21 +18,37 @@ import java.util.List;
  * through its stats socket(s) (UNIX, or TCP through camel-netty), and replaces the body with
  * HAProxy's replies.
  */
-@UriEndpoint(scheme = "haproxy-socket", syntax = "haproxy-socket:path", producerOnly = true, remote = false,
-        title = "HAProxy Runtime API Socket", category = { Category.NETWORKING, Category.MANAGEMENT },
+@UriEndpoint(firstVersion = "0.1.0", scheme = "haproxy-socket", syntax = "haproxy-socket:path", producerOnly = true,
+        remote = false, title = "HAProxy Runtime API Socket",
+        category = { Category.MANAGEMENT, Category.MONITORING, Category.NETWORKING },
         headersClass = HaproxySocketConstants.class)
 public class HaproxySocketEndpoint extends DefaultEndpoint {
 
     @UriParam
     private final HaproxySocketConfiguration configuration;
-    /** The path's sockets, parsed once: every exchange sends to all of them. */
-    private final List<HaproxyAddress> addresses;
+    /** The path's sockets, parsed once by {@link #validate()}: every exchange sends to all of them. */
+    private List<HaproxyAddress> addresses;
 
-    /** @throws IllegalArgumentException for a path that names no socket, or names one HAProxy would not take */
     public HaproxySocketEndpoint(String uri, HaproxySocketComponent component, HaproxySocketConfiguration configuration) {
         super(uri, component);
         this.configuration = configuration;
-        this.addresses = configuration.addresses();
+    }
+
+    /**
+     * Checks the options (see {@link HaproxySocketConfiguration#validate()}) and keeps the parsed sockets.
+     * @throws IllegalArgumentException for a path that names no socket, one HAProxy would not take, or a bad timeout
+     */
+    void validate() {
+        addresses = configuration.validate();
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        // an endpoint built in Java rather than from a URI is checked here, before any producer exists
+        if (addresses == null) {
+            validate();
+        }
     }
 
     List<HaproxyAddress> addresses() {

@@ -92,4 +92,47 @@ class HaproxySocketComponentTest {
         assertThatThrownBy(() -> endpoint.createConsumer(exchange -> { }))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void validationNamesTheOptionAndTheValueItRejects() {
+        assertThatThrownBy(() -> context.getEndpoint("haproxy-socket:/a.sock?timeout=0"))
+                .isInstanceOf(ResolveEndpointFailedException.class)
+                .hasRootCauseMessage("haproxy-socket timeout must be positive, got 0");
+        assertThatThrownBy(() -> context.getEndpoint("haproxy-socket:/a.sock?timeout=-5"))
+                .hasRootCauseMessage("haproxy-socket timeout must be positive, got -5");
+        assertThatThrownBy(() -> context.getEndpoint("haproxy-socket:/a.sock,"))
+                .isInstanceOf(ResolveEndpointFailedException.class)
+                .hasRootCauseMessage("haproxy-socket needs one or more comma-separated socket addresses, got '/a.sock,'");
+    }
+
+    @Test
+    void configurationChecksItselfWithoutCamel() {
+        HaproxySocketConfiguration configuration = new HaproxySocketConfiguration();
+        assertThatThrownBy(configuration::validate)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("haproxy-socket needs one or more comma-separated socket addresses, got 'null'");
+        configuration.setPath(" ");
+        assertThatThrownBy(configuration::validate)
+                .hasMessage("haproxy-socket needs one or more comma-separated socket addresses, got ' '");
+
+        configuration.setPath("/run/h/admin.sock,ipv4@127.0.0.1:9999");
+        configuration.setTimeout(-1);
+        assertThatThrownBy(configuration::validate).hasMessage("haproxy-socket timeout must be positive, got -1");
+
+        configuration.setTimeout(1);
+        assertThat(configuration.validate()).extracting(Object::toString)
+                .containsExactly("/run/h/admin.sock", "ipv4@127.0.0.1:9999");
+    }
+
+    @Test
+    void endpointBuiltInJavaIsCheckedWhenItStarts() {
+        HaproxySocketConfiguration configuration = new HaproxySocketConfiguration();
+        configuration.setPath("/a.sock");
+        configuration.setTimeout(0);
+        HaproxySocketEndpoint endpoint = new HaproxySocketEndpoint("haproxy-socket:/a.sock",
+                context.getComponent("haproxy-socket", HaproxySocketComponent.class), configuration);
+
+        assertThatThrownBy(() -> context.addEndpoint("haproxy-socket:/a.sock?timeout=0", endpoint))
+                .hasStackTraceContaining("haproxy-socket timeout must be positive, got 0");
+    }
 }
