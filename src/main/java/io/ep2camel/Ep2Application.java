@@ -33,6 +33,8 @@ import java.util.Map;
 public final class Ep2Application {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Ep2Application.class);
 
+    private static final String JOLOKIA_PATH = "/observe/jolokia";
+
     /** RUN: the controller; ONCE: one real round, then stop; DRY_RUN: show what a round would do, touch nothing. */
     public enum Mode { RUN, ONCE, DRY_RUN }
 
@@ -67,7 +69,9 @@ public final class Ep2Application {
 
     /**
      * The embedded management server (what it carries under /observe: application.properties),
-     * bound to observe_host (loopback by default); observe_port = 0 turns it off.
+     * bound to observe_host (loopback by default); observe_port = 0 turns it off. With
+     * observe_credentials_file, Jolokia asks for a login (Basic auth against that file); health
+     * and metrics stay open.
      */
     private static Map<String, String> managementServer(Ep2Config cfg) {
         Map<String, String> p = new LinkedHashMap<>();
@@ -76,6 +80,11 @@ public final class Ep2Application {
         if (port > 0) {
             p.put("camel.management.host", cfg.observeHost());
             p.put("camel.management.port", Integer.toString(port));
+            cfg.observeCredentialsFile().ifPresent(file -> {
+                p.put("camel.management.authenticationEnabled", "true");
+                p.put("camel.management.authenticationPath", JOLOKIA_PATH + "/*");
+                p.put("camel.management.basicPropertiesFile", file.toString());
+            });
         }
         return p;
     }

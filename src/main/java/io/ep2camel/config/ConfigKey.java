@@ -60,6 +60,12 @@ public enum ConfigKey {
             "address of the HTTP endpoints /observe/health, /observe/metrics, /observe/jolokia"),
     OBSERVE_PORT("haproxy", "observe_port", KeyType.NON_NEGATIVE_PORT, "8778",
             "port of those endpoints; 0 turns them off (JMX stays on)"),
+    OBSERVE_CREDENTIALS_FILE("haproxy", "observe_credentials_file", KeyType.PATH, null,
+            "users allowed on /observe/jolokia (Basic auth), lines 'user.NAME = PASSWORD'; readable by its owner only;"
+                    + " empty: Jolokia is read-only and needs no login"),
+    OBSERVE_ROUTE_CONTROL("haproxy", "observe_route_control", KeyType.BOOLEAN, "False",
+            "True: those users may start, stop, suspend and resume routes through Jolokia (Hawtio);"
+                    + " needs observe_credentials_file"),
     LOG_FILE("haproxy", "log_file", KeyType.PATH, "/var/log/ep2/ep2.log", "log file (rolled at 10 MB, 5 kept)"),
 
     AWS_ACCESS_KEY_ID("AWS", "aws_access_key_id", KeyType.TEXT, null,

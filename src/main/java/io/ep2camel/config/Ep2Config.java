@@ -107,6 +107,11 @@ public final class Ep2Config {
         return Integer.parseInt(require(ConfigKey.OBSERVE_PORT));
     }
 
+    /** Basic auth users for /observe/jolokia; empty: Jolokia read-only without login. */
+    public Optional<Path> observeCredentialsFile() {
+        return get(ConfigKey.OBSERVE_CREDENTIALS_FILE).map(Path::of);
+    }
+
     public Optional<String> serviceName() {
         return get(ConfigKey.SERVICE_NAME);
     }

@@ -4,6 +4,9 @@ import io.ep2camel.model.HaproxyAddress;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,6 +57,7 @@ final class ModeChecks {
         ConsulChecks.check(file, null, v);
         String templateText = TemplateChecks.checkPlaceholder(file, Path.of(v.get(ConfigKey.TEMPLATE_FILE)));
         checkWritableParent(file, ConfigKey.LOG_FILE, Path.of(v.get(ConfigKey.LOG_FILE)));
+        checkObserveAccess(file, v);
         String max = v.get(ConfigKey.DEBOUNCE_MAX);
         if (max != null && Double.parseDouble(max) < Double.parseDouble(v.get(ConfigKey.DEBOUNCE_MIN))) {
             throw ConfigException.forKey(file, null, ConfigKey.DEBOUNCE_MAX, "must not be less than debounce_min ("
@@ -67,6 +71,40 @@ final class ModeChecks {
         return sockets(v).stream().filter(a -> !a.isLoopback()).map(a -> "[haproxy] haproxy_socket_file: " + a
                 + " is not a loopback address. HAProxy's CLI has no authentication: at level admin, whoever reaches "
                 + "it controls HAProxy; bind that stats socket to loopback or a private interface only").toList();
+    }
+
+    /**
+     * Jolokia can change the controller only for users who log in, and their passwords are read
+     * by the controller's user only: route control needs the credentials file, which must be
+     * a regular file no one but its owner can read.
+     */
+    private static void checkObserveAccess(String file, Map<ConfigKey, String> v) throws ConfigException {
+        String credentials = v.get(ConfigKey.OBSERVE_CREDENTIALS_FILE);
+        if (credentials == null || credentials.isEmpty()) {
+            if (Boolean.parseBoolean(v.get(ConfigKey.OBSERVE_ROUTE_CONTROL))) {
+                throw ConfigException.forKey(file, null, ConfigKey.OBSERVE_ROUTE_CONTROL, "route control through Jolokia"
+                        + " needs a login: set observe_credentials_file (a file readable by its owner only)");
+            }
+            return;
+        }
+        Path path = Path.of(credentials);
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw ConfigException.forKey(file, null, ConfigKey.OBSERVE_CREDENTIALS_FILE, path + " is not a readable file");
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
+            Set<PosixFilePermission> others = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                    PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+            others.retainAll(perms);
+            if (!others.isEmpty()) {
+                throw ConfigException.forKey(file, null, ConfigKey.OBSERVE_CREDENTIALS_FILE, path + " has mode "
+                        + PosixFilePermissions.toString(perms) + ": others can read or change the passwords in it;"
+                        + " chmod 600 it (owner only)");
+            }
+        } catch (java.io.IOException e) {
+            throw ConfigException.forKey(file, null, ConfigKey.OBSERVE_CREDENTIALS_FILE, "cannot read the mode of " + path
+                    + ": " + e.getMessage());
+        }
     }
 
     /** haproxy_socket_file's addresses, already checked and resolved. */
