@@ -97,8 +97,10 @@ public final class ConsulWatch {
      */
     public synchronized boolean awaitTurn() throws InterruptedException {
         while (!stopping() && !due()) {
-            Duration left = Duration.between(clock.instant(), notBefore);
-            wait(Math.max(1, Math.min(TURN_CHECK.toMillis(), left.toMillis())));
+            // the rate limit ends at notBefore; a back-off (notBefore passed) is looked at every TURN_CHECK
+            Duration toLimit = Duration.between(clock.instant(), notBefore);
+            wait(toLimit.isNegative() || toLimit.isZero() ? TURN_CHECK.toMillis()
+                    : Math.max(1, Math.min(TURN_CHECK.toMillis(), toLimit.toMillis())));
         }
         return !stopping();
     }
