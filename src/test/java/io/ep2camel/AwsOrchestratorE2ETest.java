@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * orchestrator = aws end to end: the real AWS SDK and camel-aws2-ec2 against the Query-protocol
+ * orchestrator = aws end to end: the real AWS SDK (its paginators) against the Query-protocol
  * double (endpoint_url), the pipeline, and a real HAProxy in front of one HTTP server per
  * "instance" (127.0.0.2, 127.0.0.3 ... all on backend_port).
  */

@@ -73,7 +73,7 @@ public final class AwsClients {
         return configure(AutoScalingClient.builder(), autoScalingEndpoint).build();
     }
 
-    /** A new client for the aws2-ec2 endpoint (amazonEc2Client=#ec2Client: no key in its URI); the caller closes it. */
+    /** A new client (DescribeInstances for io.ep2camel.fetch.AwsBackends); the caller closes it. */
     public Ec2Client newEc2Client() {
         return configure(Ec2Client.builder(), ec2Endpoint).build();
     }
@@ -83,7 +83,7 @@ public final class AwsClients {
         return settings.newAutoScalingClient();
     }
 
-    /** For routes/aws.camel.yaml's {@code beans}: the client of its aws2-ec2 endpoint. */
+    /** For routes/aws.camel.yaml's {@code beans}: the client its awsBackends bean pages DescribeInstances with. */
     public static Ec2Client ec2Client(AwsClients settings) {
         return settings.newEc2Client();
     }

@@ -19,7 +19,7 @@ import java.util.Set;
  * Who is in the Auto Scaling groups of asg_name (one, or EP2's comma separated list, whose
  * instances all go into the one backend) and should take traffic: DescribeAutoScalingGroups with
  * every name at once (up to {@link #NAMES_PER_CALL}; more go in further calls), every page
- * (NextToken), then only instances that are {@code InService} and {@code Healthy} — Pending,
+ * (the SDK's paginator), then only instances that are {@code InService} and {@code Healthy} — Pending,
  * Terminating, Standby, Detaching, Unhealthy ... are left out (EP2 took every member).
  * A group AWS does not know is an error naming it (a typo or a deleted group must not empty the
  * backend); SDK errors, throttling included, propagate: the round fails, backends are kept.
@@ -68,26 +68,26 @@ public final class AwsGroupMembers {
     }
 
     private void describe(List<String> names, Map<String, AutoScalingGroup> found) {
-        String token = null;
+        // the SDK's paginator carries MaxRecords to every page and stops at an empty NextToken;
+        // a repeated one would page forever
         Set<String> seenTokens = new HashSet<>();
         int pages = 0;
-        do {
+        for (DescribeAutoScalingGroupsResponse page : client.describeAutoScalingGroupsPaginator(
+                DescribeAutoScalingGroupsRequest.builder().autoScalingGroupNames(names).maxRecords(NAMES_PER_CALL).build())) {
             if (++pages > MAX_PAGES) {
                 throw new IllegalStateException("DescribeAutoScalingGroups for " + names
                         + " still paging after " + MAX_PAGES + " pages");
             }
-            DescribeAutoScalingGroupsResponse page = client.describeAutoScalingGroups(DescribeAutoScalingGroupsRequest
-                    .builder().autoScalingGroupNames(names).maxRecords(NAMES_PER_CALL).nextToken(token).build());
             for (AutoScalingGroup g : page.autoScalingGroups()) {
                 if (names.contains(g.autoScalingGroupName())) {
                     found.putIfAbsent(g.autoScalingGroupName(), g);
                 }
             }
-            token = page.nextToken();
-            if (token != null && !seenTokens.add(token)) {
+            String token = page.nextToken();
+            if (token != null && !token.isEmpty() && !seenTokens.add(token)) {
                 throw new IllegalStateException("DescribeAutoScalingGroups for " + names + " repeated NextToken " + token);
             }
-        } while (token != null && !token.isEmpty());
+        }
     }
 
     /** The InService + Healthy members; the others are named in a debug line. */

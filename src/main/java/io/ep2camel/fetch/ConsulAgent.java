@@ -37,6 +37,7 @@ public final class ConsulAgent extends EventNotifierSupport {
     private final boolean https;
     private final Optional<String> aclToken;
     private final List<Consul> clients = new CopyOnWriteArrayList<>();
+    private final ConsulCalls calls;
     private volatile boolean stopping;
 
     public ConsulAgent(String host, int port, boolean https, Optional<String> aclToken) {
@@ -44,6 +45,7 @@ public final class ConsulAgent extends EventNotifierSupport {
         this.port = port;
         this.https = https;
         this.aclToken = aclToken.filter(t -> !t.isEmpty());
+        this.calls = new ConsulCalls(host, port);
         setIgnoreExchangeEvents(true);
         setIgnoreRouteEvents(true);
         setIgnoreServiceEvents(true);
@@ -76,7 +78,8 @@ public final class ConsulAgent extends EventNotifierSupport {
                 .withPing(false)
                 .withConnectTimeoutMillis(CONNECT_TIMEOUT.toMillis())
                 .withReadTimeoutMillis(READ_TIMEOUT.toMillis())
-                .withWriteTimeoutMillis(READ_TIMEOUT.toMillis());
+                .withWriteTimeoutMillis(READ_TIMEOUT.toMillis())
+                .withConsulFailoverInterceptor(calls);
         // withTokenAuth: the X-Consul-Token header. (withAclToken would append ?token= to every URL,
         // where proxies and access logs keep it.)
         aclToken.ifPresent(b::withTokenAuth);
@@ -98,6 +101,15 @@ public final class ConsulAgent extends EventNotifierSupport {
                 c.destroy();
             }
         });
+    }
+
+    /** Cancels the call the thread waits for (one watch's blocking query), and any it starts, until {@link #allowCalls}. */
+    public void cancelCallsOf(Thread caller) {
+        calls.cancel(caller);
+    }
+
+    public void allowCalls(Thread caller) {
+        calls.allow(caller);
     }
 
     @Override

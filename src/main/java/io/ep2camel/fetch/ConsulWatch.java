@@ -14,7 +14,10 @@ import java.util.Collection;
 
 /**
  * The state of the Consul watch (routes/consul.camel.yaml, route {@code ep2-watch-consul}): one
- * blocking query after the other, each answer handed to the pipeline when it matters.
+ * blocking query after the other, each answer handed to the pipeline when it matters. Its
+ * {@link ConsulWatchConsumer} waits for each turn ({@link #awaitTurn()}) and starts the call with
+ * {@link #nextIndex()} and {@link #nextWait()}; the route tells it the outcome ({@link #answered},
+ * {@link #failed}).
  * <p>
  * Consul's rules for blocking queries (API docs, "Blocking Queries"):
  * <ul>
@@ -42,6 +45,8 @@ public final class ConsulWatch {
     private static final Logger LOG = LoggerFactory.getLogger(ConsulWatch.class);
     static final Duration MIN_INTERVAL = Duration.ofMillis(50);
     static final Duration EARLY_PAUSE = Duration.ofSeconds(1);
+    /** How often a back-off is looked at while waiting for a turn (FetchHealth says due, not when). */
+    static final Duration TURN_CHECK = Duration.ofMillis(100);
 
     private final FetchHealth health;
     private final AppliedBackends applied;
@@ -57,6 +62,7 @@ public final class ConsulWatch {
     private Instant callStarted = Instant.MIN;
     private Instant lastPush = Instant.MIN;
     private Instant notBefore = Instant.MIN;
+    private volatile boolean stopped;
 
     /**
      * @param waitSeconds      [CONSUL] wait: how long a blocking query may be held
@@ -81,7 +87,39 @@ public final class ConsulWatch {
 
     /** Whether the next call may start now: not backing off after a failure, not within the rate limit. */
     public synchronized boolean due() {
-        return !agent.stopping() && health.due() && !clock.instant().isBefore(notBefore);
+        return !stopping() && health.due() && !clock.instant().isBefore(notBefore);
+    }
+
+    /**
+     * Blocks until the next call is {@link #due()}; false once the watch or Camel stops. Waits,
+     * never spins: at most {@link #TURN_CHECK} at a time, and only during the rate limit or a
+     * back-off; a healthy watch waits in Consul's blocking query instead. {@link #stop()} wakes it.
+     */
+    public synchronized boolean awaitTurn() throws InterruptedException {
+        while (!stopping() && !due()) {
+            // the rate limit ends at notBefore; a back-off (notBefore passed) is looked at every TURN_CHECK
+            Duration toLimit = Duration.between(clock.instant(), notBefore);
+            wait(toLimit.isNegative() || toLimit.isZero() ? TURN_CHECK.toMillis()
+                    : Math.max(1, Math.min(TURN_CHECK.toMillis(), toLimit.toMillis())));
+        }
+        return !stopping();
+    }
+
+    /** The watch (re)starts: its first call answers at once, and the answer is pushed. */
+    public synchronized void start() {
+        stopped = false;
+        index = BigInteger.ZERO;
+        mustPush = true;
+    }
+
+    /** The watch stops: a turn awaited ends, calls cancelled from now on are no failures. */
+    public synchronized void stop() {
+        stopped = true;
+        notifyAll();
+    }
+
+    ConsulAgent agent() {
+        return agent;
     }
 
     /** Starts a call: the index to send ({@code CamelConsulIndex}), null for "answer at once". */
@@ -127,10 +165,10 @@ public final class ConsulWatch {
     /**
      * A call (or the round it started) failed. Records it for the health checks and the back-off,
      * and starts the watch over with the next call. Returns the error as logged and reported, or
-     * null while Camel stops: the call was cancelled on purpose.
+     * null while the watch or Camel stops: the call was cancelled on purpose.
      */
     public synchronized String failed(Throwable error) {
-        if (agent.stopping()) {
+        if (stopping()) {
             return null;
         }
         String message = describe(error);
@@ -143,6 +181,10 @@ public final class ConsulWatch {
     /** The index the next call blocks on (0: none, it answers at once). */
     public synchronized BigInteger index() {
         return index;
+    }
+
+    private boolean stopping() {
+        return stopped || agent.stopping();
     }
 
     /** HAProxy does not have what Consul said yet: rounds are needed at the poll pace meanwhile. */

@@ -26,7 +26,7 @@ import static io.ep2camel.testsupport.AwsQueryDouble.member;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** routes/aws.camel.yaml on its own: the real SDK clients, camel-aws2-ec2 and the Query double. */
+/** routes/aws.camel.yaml on its own: the real SDK clients and their paginators against the Query double. */
 class AwsRouteTest {
     private final AwsQueryDouble aws = AwsQueryDouble.start().expectCredentials("AKIDROUTE", "route-secret");
     private CamelContext ctx;
@@ -115,13 +115,13 @@ class AwsRouteTest {
 
     @Test
     void aLargeGroupIsAskedForInBatches() throws Exception {
-        int n = AwsInstancePages.BATCH + 20;
+        int n = AwsBackends.BATCH + 20;
         aws.group("web-asg", IntStream.rangeClosed(1, n).mapToObj(i -> inService("i-" + i)).toArray(AwsQueryDouble.Member[]::new));
         IntStream.rangeClosed(1, n).forEach(i -> aws.running("i-" + i, "10.0." + (i / 250) + "." + (i % 250 + 1)));
         start(false);
         assertThat(fetch()).hasSize(n);
         assertThat(aws.requests(EC2_ACTION)).extracting(r -> r.params().keySet().stream().filter(k -> k.startsWith("InstanceId.")).count())
-                .containsExactly((long) AwsInstancePages.BATCH, 20L);
+                .containsExactly((long) AwsBackends.BATCH, 20L);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.ep2camel.fetch;
 
+import io.ep2camel.model.Backend;
+import io.ep2camel.model.BackendSet;
 import io.ep2camel.pool.AppliedBackends;
 import io.ep2camel.pool.FetchHealth;
 import io.ep2camel.testsupport.ConsulDouble.Failure;
@@ -32,6 +34,7 @@ import static org.awaitility.Awaitility.await;
 class ConsulRouteTest {
     private final ConsulDouble consul = ConsulDouble.start();
     private final FetchHealth health = new FetchHealth();
+    private final AppliedBackends applied = new AppliedBackends();
     private final List<Object> pushed = new CopyOnWriteArrayList<>();
     private final List<Map<String, Object>> pushedHeaders = new CopyOnWriteArrayList<>();
     private ConsulAgent agent;
@@ -50,7 +53,7 @@ class ConsulRouteTest {
         agent = new ConsulAgent(consul.host(), consul.port(), false, token);
         ctx.getRegistry().bind("consulAgent", agent);
         ctx.getRegistry().bind("fetchHealth", health);
-        ctx.getRegistry().bind("appliedBackends", new AppliedBackends());
+        ctx.getRegistry().bind("appliedBackends", applied);
         ctx.getManagementStrategy().addEventNotifier(agent);
         Properties p = new Properties();
         p.setProperty("ep2.consul.service_name", "web");
@@ -225,5 +228,63 @@ class ConsulRouteTest {
         ctx = null;
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
         assertThat(health.consecutiveFailures()).as("a cancelled call is no failure").isZero();
+    }
+
+    @Test
+    void stoppingTheWatchRouteCancelsItsBlockingQueryAndARestartStartsOver() throws Exception {
+        consul.register(instance("web-1", "web").address("10.0.0.1").port(8080));
+        // HAProxy has what Consul says: the query is held the whole wait, not sleep_before_next_run
+        applied.markApplied(BackendSet.of(List.of(new Backend("10.0.0.1", 8080))));
+        start(Map.of("watch", "true", "wait", "30"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> consul.blocked() == 1);
+        int pushedBefore = pushed.size();
+        long t0 = System.nanoTime();
+        ctx.getRouteController().stopRoute("ep2-watch-consul");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+        assertThat(health.consecutiveFailures()).as("a cancelled call is no failure").isZero();
+        // (the double records a request when it answers, and holds the abandoned one its whole wait)
+        int requests = consul.requests().size();
+        Thread.sleep(300);
+        assertThat(consul.requests()).as("no call after the stop").hasSize(requests);
+        assertThat(pushed).hasSize(pushedBefore);
+
+        ctx.getRouteController().startRoute("ep2-watch-consul");
+        await().atMost(Duration.ofSeconds(5)).until(() -> pushed.size() == pushedBefore + 1);
+        assertThat(consul.requests().get(requests).query()).as("a restart starts over: answered at once")
+                .doesNotContainKeys("index", "wait");
+    }
+
+    @Test
+    void oneWatchStoppingLeavesTheOtherPoolsQueryBlocking() throws Exception {
+        consul.register(instance("web-1", "web").address("10.0.0.1").port(8080))
+                .register(instance("api-1", "api").address("10.0.0.9").port(9000));
+        // both pools settled: their queries are held the whole wait
+        applied.markApplied(BackendSet.of(List.of(new Backend("10.0.0.1", 8080))));
+        AppliedBackends apiApplied = new AppliedBackends();
+        apiApplied.markApplied(BackendSet.of(List.of(new Backend("10.0.0.9", 9000))));
+        FetchHealth apiHealth = new FetchHealth();
+        start(Map.of("watch", "true", "wait", "30"));
+        ctx.getRegistry().bind("fetchHealth-be_api", apiHealth);
+        ctx.getRegistry().bind("appliedBackends-be_api", apiApplied);
+        TemplatedRouteBuilder.builder(ctx, "ep2-fetch-consul").routeId("ep2-fetch-consul-be_api")
+                .parameter("suffix", "-be_api").parameter("ep2.consul.service_name", "api").add();
+        TemplatedRouteBuilder.builder(ctx, "ep2-watch-consul").routeId("ep2-watch-consul-be_api")
+                .parameter("suffix", "-be_api").parameter("ep2.consul.service_name", "api")
+                .parameter("ep2.haproxy.backend_name", "be_api").add();
+        await().atMost(Duration.ofSeconds(5)).until(() -> consul.blocked() == 2);
+
+        assertThat(pushedHeaders).as("both pools pushed their first answer")
+                .extracting(h -> h.get("Ep2Backend")).contains("be_app", "be_api");
+        ctx.getRouteController().stopRoute("ep2-watch-consul");
+        Thread.sleep(300);
+
+        // the other pool's query was not cancelled: no failure, and it still answers a change at once
+        int before = pushed.size();
+        consul.register(instance("api-2", "api").address("10.0.0.10").port(9000));
+        await().atMost(Duration.ofSeconds(1)).until(() -> pushed.size() == before + 1);
+        assertThat(pushedHeaders.get(before)).containsEntry("Ep2Backend", "be_api");
+        assertThat(pushed.get(before)).asList().hasSize(2);
+        assertThat(apiHealth.consecutiveFailures()).isZero();
+        assertThat(health.consecutiveFailures()).isZero();
     }
 }

@@ -182,4 +182,36 @@ class ConsulWatchTest {
         assertThat(health.consecutiveFailures()).isZero();
         assertThat(watch.due()).isFalse();
     }
+
+    @Test
+    void aStoppedWatchWakesFromItsTurnAndItsCancelledCallIsNoFailure() throws Exception {
+        call(42, Duration.ZERO, ONE);                          // within the rate limit now: not due
+        Thread waiter = new Thread(() -> {
+            try {
+                assertThat(watch.awaitTurn()).as("stopped: no turn").isFalse();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        waiter.start();
+        Thread.sleep(150);
+        assertThat(waiter.isAlive()).as("waits while not due").isTrue();
+        watch.stop();
+        waiter.join(1000);
+        assertThat(waiter.isAlive()).isFalse();
+        assertThat(watch.failed(new IOException("Canceled"))).isNull();
+        assertThat(health.consecutiveFailures()).isZero();
+    }
+
+    @Test
+    void aRestartedWatchAnswersAtOnceAndPushes() throws Exception {
+        call(42, Duration.ZERO, ONE);
+        settle();
+        watch.stop();
+        watch.start();
+        clock.move(ConsulWatch.MIN_INTERVAL);
+        assertThat(watch.awaitTurn()).isTrue();
+        assertThat(watch.nextIndex()).isNull();
+        assertThat(watch.answered(BigInteger.valueOf(42), ONE)).as("same index, pushed after a restart").isTrue();
+    }
 }

@@ -1,0 +1,69 @@
+package io.ep2camel.fetch;
+
+import com.google.common.net.HostAndPort;
+import okhttp3.Call;
+import okhttp3.Interceptor;
+import okhttp3.Response;
+import org.kiwiproject.consul.util.failover.ConsulFailoverInterceptor;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Consul calls in flight, by the thread that waits for each: lets the watch of one pool
+ * cancel its own blocking query when its route stops, while the other pools' calls (same client)
+ * go on. OkHttp calls are synchronous here and ignore {@link Thread#interrupt()}; only
+ * {@link Call#cancel()} ends a held query early.
+ * <p>
+ * A failover interceptor that does no failover: consul-client's builder offers no other way into
+ * OkHttp's interceptor chain, where the {@link Call} is visible. It passes every request on unchanged.
+ */
+final class ConsulCalls extends ConsulFailoverInterceptor {
+    private final Map<Thread, Call> inFlight = new ConcurrentHashMap<>();
+    /** Threads whose calls are cancelled as they start (a stop racing the start of a call). */
+    private final Set<Thread> refused = ConcurrentHashMap.newKeySet();
+
+    ConsulCalls(String host, int port) {
+        super(List.of(HostAndPort.fromParts(host, port)), 1); // its failover strategy is never asked: see intercept
+    }
+
+    @Override
+    public Response intercept(Interceptor.Chain chain) {
+        Thread caller = Thread.currentThread();
+        inFlight.put(caller, chain.call());
+        try {
+            if (refused.contains(caller)) {
+                chain.call().cancel();
+            }
+            return chain.proceed(chain.request());
+        } catch (IOException e) {
+            // OkHttp's Interceptor throws IOException, the parent's signature does not: rethrown
+            // as is, so OkHttp and consul-client see the error exactly as without this interceptor
+            throw ConsulCalls.<RuntimeException>rethrow(e);
+        } finally {
+            inFlight.remove(caller);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Exception> E rethrow(Exception e) throws E {
+        throw (E) e;
+    }
+
+    /** Cancels the call the thread waits for, and any it starts later, until {@link #allow}. */
+    void cancel(Thread caller) {
+        refused.add(caller);
+        Call call = inFlight.get(caller);
+        if (call != null) {
+            call.cancel();
+        }
+    }
+
+    /** The thread may call again (a watch that starts over, or a thread that is done). */
+    void allow(Thread caller) {
+        refused.remove(caller);
+    }
+}
