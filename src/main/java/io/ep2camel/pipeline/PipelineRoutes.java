@@ -176,6 +176,8 @@ public class PipelineRoutes extends RouteBuilder {
                         .setBody(e -> plan(e).configLines())
                         .to(INSTALL_CONFIG)
                     .when(simple("${body.outcome} == 'RUNTIME'"))
+                        .log("runtime update of ${exchangeProperty." + Round.PROPERTY + "}: ${body.commands.size()} commands"
+                                + " over the stats socket")
                         .setBody(e -> plan(e).commands())
                         .to(stages.runtime().socketUri()).id("ep2-send-commands")
                         .setBody(e -> plan(e).configLines())

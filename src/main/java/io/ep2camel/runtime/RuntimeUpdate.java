@@ -89,9 +89,6 @@ public class RuntimeUpdate {
             return reload(layouts(targets, plans));
         }
         List<String> commands = plans.values().stream().flatMap(p -> p.commands().stream()).toList();
-        if (live && !commands.isEmpty()) {
-            LOG.info("runtime update of {}: {} commands over the stats socket", changed, commands.size());
-        }
         return new RuntimePlan(commands.isEmpty() ? Outcome.NOTHING_TO_SEND : Outcome.RUNTIME, commands,
                 layouts(targets, plans));
     }
