@@ -34,6 +34,8 @@ public final class Ep2Application {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Ep2Application.class);
 
     private static final String JOLOKIA_PATH = "/observe/jolokia";
+    /** How long the heap release waits for the first round (an orchestrator that never answers). */
+    private static final Duration BOOTSTRAP_WAIT = Duration.ofSeconds(120);
 
     /** RUN: the controller; ONCE: one real round, then stop; DRY_RUN: show what a round would do, touch nothing. */
     public enum Mode { RUN, ONCE, DRY_RUN }
@@ -95,13 +97,33 @@ public final class Ep2Application {
         main.start();
     }
 
-    /** Starts and blocks until the JVM is asked to stop (SIGTERM, Ctrl-C). */
+    /**
+     * Starts and blocks until the JVM is asked to stop (SIGTERM, Ctrl-C). Once every pool's
+     * first round is applied, the heap the start-up grew goes back to the OS ({@link IdleHeap}).
+     */
     public void run() throws Exception {
         registerPoolStatus();
+        Thread release = new Thread(this::releaseHeapAfterBootstrap, "ep2-idle-heap");
+        release.setDaemon(true);
+        release.start();
         try {
             main.run();
         } finally {
+            release.interrupt();
             unregisterPoolStatus();
+        }
+    }
+
+    /** Waits (bounded) for the bootstrap to be applied, then releases the heap once. */
+    private void releaseHeapAfterBootstrap() {
+        long deadline = System.nanoTime() + BOOTSTRAP_WAIT.toNanos();
+        try {
+            while (!pools.neverApplied().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            IdleHeap.release();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

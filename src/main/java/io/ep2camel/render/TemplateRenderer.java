@@ -23,11 +23,19 @@ import java.util.Map;
 public final class TemplateRenderer {
     private final Path template;
     private final Jinjava jinjava = new Jinjava();
-    private final Configuration freemarker = new Configuration(Configuration.VERSION_2_3_32);
+    /** Made on the first .ftl render: an EP2 (Jinja) template never loads FreeMarker's ~170 classes. */
+    private Configuration freemarker;
 
     public TemplateRenderer(Path template) {
         this.template = template;
-        freemarker.setNumberFormat("computer"); // ports as 12345, never a locale's 12,345
+    }
+
+    private synchronized Configuration freemarker() {
+        if (freemarker == null) {
+            freemarker = new Configuration(Configuration.VERSION_2_3_32);
+            freemarker.setNumberFormat("computer"); // ports as 12345, never a locale's 12,345
+        }
+        return freemarker;
     }
 
     /** @param model variables: {@code nodes} (the server lines) and whatever else the caller offers */
@@ -54,7 +62,7 @@ public final class TemplateRenderer {
 
     private String renderFreemarker(String text, Map<String, Object> model) throws RenderException {
         try {
-            Template t = new Template(template.getFileName().toString(), new StringReader(text), freemarker);
+            Template t = new Template(template.getFileName().toString(), new StringReader(text), freemarker());
             StringWriter out = new StringWriter();
             t.process(model, out);
             return out.toString();
