@@ -1,12 +1,13 @@
 package io.ep2camel.fetch;
 
 import io.ep2camel.testsupport.AwsQueryDouble;
-import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.builder.TemplatedRouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -26,37 +27,48 @@ import static io.ep2camel.testsupport.AwsQueryDouble.member;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** routes/aws.camel.yaml on its own: the real SDK clients and their paginators against the Query double. */
-class AwsRouteTest {
+/**
+ * routes/aws.camel.yaml on its own, on Camel's test kit: the real SDK clients and their paginators
+ * against the Query double. Each test sets use_public_ip first, so the kit does not start Camel:
+ * {@link #start} does, once the file is loaded and its template is instantiated, as Camel Main does
+ * for the [haproxy] pool.
+ */
+class AwsRouteTest extends CamelTestSupport {
     private final AwsQueryDouble aws = AwsQueryDouble.start().expectCredentials("AKIDROUTE", "route-secret");
-    private CamelContext ctx;
+
+    @Override
+    public void configureTest(TestExecutionConfiguration configuration) {
+        super.configureTest(configuration);
+        configuration.withAutoStartContext(false);
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("awsClients", new AwsClients(Optional.of("AKIDROUTE"), Optional.of("route-secret"),
+                Optional.of("us-east-1"), Optional.of(aws.endpoint()), Optional.of(aws.endpoint())));
+    }
 
     @AfterEach
-    void tearDown() {
-        if (ctx != null) {
-            ctx.stop();
-        }
+    void stopCamelThenTheDouble() {
+        context.stop();
         aws.close();
     }
 
     private void start(boolean usePublicIp) throws Exception {
-        ctx = new DefaultCamelContext();
-        ctx.getRegistry().bind("awsClients", new AwsClients(Optional.of("AKIDROUTE"), Optional.of("route-secret"),
-                Optional.of("us-east-1"), Optional.of(aws.endpoint()), Optional.of(aws.endpoint())));
         Properties p = new Properties();
         p.setProperty("ep2.aws.asg_name", "web-asg");
         p.setProperty("ep2.aws.use_public_ip", Boolean.toString(usePublicIp));
         p.setProperty("ep2.haproxy.backend_port", "8080");
-        ctx.getPropertiesComponent().setInitialProperties(p);
-        ctx.start();
-        PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveMandatoryResource(ctx, "file:routes/aws.camel.yaml"));
+        context.getPropertiesComponent().setInitialProperties(p);
+        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveMandatoryResource(context, "file:routes/aws.camel.yaml"));
         // the shipped file holds route templates: one route each, as for the [haproxy] pool
-        TemplatedRouteBuilder.builder(ctx, "ep2-fetch-aws").routeId("ep2-fetch-aws").parameter("suffix", "").add();
+        TemplatedRouteBuilder.builder(context, "ep2-fetch-aws").routeId("ep2-fetch-aws").parameter("suffix", "").add();
+        context.start();
     }
 
     private List<Object> fetch() {
         @SuppressWarnings("unchecked")
-        List<Object> body = ctx.createProducerTemplate().requestBody("direct:ep2-fetch-aws", null, List.class);
+        List<Object> body = template().requestBody("direct:ep2-fetch-aws", null, List.class);
         return body;
     }
 
@@ -153,13 +165,12 @@ class AwsRouteTest {
     void theSdkClientsAreClosedWithCamel() throws Exception {
         aws.group("web-asg");
         start(false);
-        Ec2Client ec2 = ctx.getRegistry().lookupByNameAndType("ec2Client", Ec2Client.class);
+        Ec2Client ec2 = context.getRegistry().lookupByNameAndType("ec2Client", Ec2Client.class);
         assertThat(ec2).isNotNull();
-        ctx.stop();
+        context.stop();
         // its executors are shut down: no call goes out any more
         assertThatThrownBy(() -> ec2.describeInstances(r -> r.instanceIds("i-1")))
                 .isInstanceOfAny(IllegalStateException.class, RejectedExecutionException.class);
         assertThat(aws.requests(EC2_ACTION)).isEmpty();
-        ctx = null;
     }
 }

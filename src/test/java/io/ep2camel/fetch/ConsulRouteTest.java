@@ -6,14 +6,18 @@ import io.ep2camel.pool.AppliedBackends;
 import io.ep2camel.pool.FetchHealth;
 import io.ep2camel.testsupport.ConsulDouble.Failure;
 import io.ep2camel.testsupport.ConsulDouble;
-import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.TemplatedRouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,38 +27,61 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static io.ep2camel.testsupport.ConsulDouble.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** routes/consul.camel.yaml on its own: camel-consul and consul-client against the Consul double. */
-class ConsulRouteTest {
+/**
+ * routes/consul.camel.yaml on its own, on Camel's test kit: camel-consul and consul-client against
+ * the Consul double. The pipeline's entry (direct:ep2-backends) is a mock that records what the
+ * watch pushes; NotifyBuilder waits for a watch round that pushed. Each test sets its [CONSUL] keys
+ * first, so the kit does not start Camel: {@link #start} does, once the file is loaded and its
+ * templates are instantiated, as Camel Main does for the [haproxy] pool.
+ */
+class ConsulRouteTest extends CamelTestSupport {
+    private static final String PUSHED = "mock:ep2-backends";
+
     private final ConsulDouble consul = ConsulDouble.start();
     private final FetchHealth health = new FetchHealth();
     private final AppliedBackends applied = new AppliedBackends();
-    private final List<Object> pushed = new CopyOnWriteArrayList<>();
-    private final List<Map<String, Object>> pushedHeaders = new CopyOnWriteArrayList<>();
     private ConsulAgent agent;
-    private CamelContext ctx;
+
+    @Override
+    public void configureTest(TestExecutionConfiguration configuration) {
+        super.configureTest(configuration);
+        configuration.withAutoStartContext(false);
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("fetchHealth", health);
+        registry.bind("appliedBackends", applied);
+    }
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:ep2-backends").routeId("pipeline-stand-in").to(PUSHED);
+            }
+        };
+    }
 
     @AfterEach
-    void tearDown() {
-        if (ctx != null) {
-            ctx.stop();
-        }
+    void stopCamelThenTheDouble() {
+        context.stop();     // before the double goes: a held query is cancelled, not failed
         consul.close();
     }
 
-    private void start(Map<String, String> consulKeys, Optional<String> token) throws Exception {
-        ctx = new DefaultCamelContext();
+    /** The file loaded and its two templates instantiated for the [haproxy] pool; Camel not started. */
+    private void load(Map<String, String> consulKeys, Optional<String> token) throws Exception {
         agent = new ConsulAgent(consul.host(), consul.port(), false, token);
-        ctx.getRegistry().bind("consulAgent", agent);
-        ctx.getRegistry().bind("fetchHealth", health);
-        ctx.getRegistry().bind("appliedBackends", applied);
-        ctx.getManagementStrategy().addEventNotifier(agent);
+        context.getRegistry().bind("consulAgent", agent);
+        context.getManagementStrategy().addEventNotifier(agent);
         Properties p = new Properties();
         p.setProperty("ep2.consul.service_name", "web");
         p.setProperty("ep2.consul.only_passing", "true");
@@ -63,29 +90,34 @@ class ConsulRouteTest {
         p.setProperty("ep2.haproxy.backend_name", "be_app");
         p.setProperty("ep2.poll_period_ms", "200");
         consulKeys.forEach((k, v) -> p.setProperty("ep2.consul." + k, v));
-        ctx.getPropertiesComponent().setInitialProperties(p);
-        ctx.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:ep2-backends").routeId("pipeline-stand-in").process(e -> {
-                    pushed.add(e.getMessage().getBody());
-                    pushedHeaders.add(Map.copyOf(e.getMessage().getHeaders()));
-                });
-            }
-        });
-        ctx.start();
-        PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveMandatoryResource(ctx, "file:routes/consul.camel.yaml"));
+        context.getPropertiesComponent().setInitialProperties(p);
+        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveMandatoryResource(context, "file:routes/consul.camel.yaml"));
         // the shipped file holds route templates: one route each, as for the [haproxy] pool
-        TemplatedRouteBuilder.builder(ctx, "ep2-fetch-consul").routeId("ep2-fetch-consul").parameter("suffix", "").add();
-        TemplatedRouteBuilder.builder(ctx, "ep2-watch-consul").routeId("ep2-watch-consul").parameter("suffix", "").add();
+        TemplatedRouteBuilder.builder(context, "ep2-fetch-consul").routeId("ep2-fetch-consul").parameter("suffix", "").add();
+        TemplatedRouteBuilder.builder(context, "ep2-watch-consul").routeId("ep2-watch-consul").parameter("suffix", "").add();
+    }
+
+    private void start(Map<String, String> consulKeys, Optional<String> token) throws Exception {
+        load(consulKeys, token);
+        context.start();
     }
 
     private void start(Map<String, String> consulKeys) throws Exception {
         start(consulKeys, Optional.empty());
     }
 
+    /** Matches once n more rounds of the watches (every pool's) have pushed an answer. */
+    private NotifyBuilder pushes(int n) {
+        return new NotifyBuilder(context).fromRoute("ep2-watch-consul*").wereSentTo("direct:ep2-backends")
+                .whenDone(n).create();
+    }
+
+    private MockEndpoint pushed() {
+        return getMockEndpoint(PUSHED);
+    }
+
     private Exchange fetchExchange() {
-        Exchange e = ctx.createProducerTemplate().request("direct:ep2-fetch-consul", x -> { });
+        Exchange e = template().request("direct:ep2-fetch-consul", x -> { });
         if (e.getException() != null) {
             throw new CamelExecutionException("fetch failed", e, e.getException());
         }
@@ -188,19 +220,25 @@ class ConsulRouteTest {
     @Test
     void watchBlocksOnTheLastIndexAndPushesEachChange() throws Exception {
         consul.register(instance("web-1", "web").address("10.0.0.1").port(8080));
+        MockEndpoint pushed = pushed();
+        pushed.expectedMessageCount(1);
+        pushed.expectedHeaderReceived("Ep2Orchestrator", "consul");
+        pushed.setResultWaitTime(5000);
         start(Map.of("watch", "true"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> pushed.size() == 1);
-        assertThat(pushedHeaders.get(0)).containsEntry("Ep2Orchestrator", "consul")
+        pushed.assertIsSatisfied();
+        assertThat(pushed.getReceivedExchanges().get(0).getMessage().getHeaders())
                 .allSatisfy((k, v) -> assertThat(k).doesNotStartWith("CamelConsul"));
 
         // the next call blocks on the answer's index
         await().atMost(Duration.ofSeconds(2)).until(() -> consul.blocked() == 1);
         long before = consul.index();
+        NotifyBuilder change = pushes(1);
         Instant changed = Instant.now();
         consul.register(instance("web-2", "web").address("10.0.0.2").port(8080));
-        await().atMost(Duration.ofSeconds(1)).until(() -> pushed.size() == 2);
+        assertThat(change.matches(1, TimeUnit.SECONDS)).isTrue();
         assertThat(Duration.between(changed, Instant.now())).isLessThan(Duration.ofMillis(500));
-        assertThat(pushed.get(1)).asList().hasSize(2);
+        assertThat(pushed.getReceivedCounter()).isEqualTo(2);
+        assertThat(pushed.getReceivedExchanges().get(1).getMessage().getBody()).asList().hasSize(2);
 
         assertThat(consul.requests().get(0).query()).doesNotContainKeys("index", "wait");
         ConsulDouble.Request blocking = consul.requests().get(1);
@@ -213,7 +251,7 @@ class ConsulRouteTest {
     @Test
     void watchRouteStaysStoppedInPollMode() throws Exception {
         start(Map.of("watch", "false"));
-        assertThat(ctx.getRouteController().getRouteStatus("ep2-watch-consul").isStopped()).isTrue();
+        assertThat(context.getRouteController().getRouteStatus("ep2-watch-consul").isStopped()).isTrue();
         Thread.sleep(300);
         assertThat(consul.requests()).isEmpty();
     }
@@ -224,8 +262,7 @@ class ConsulRouteTest {
         start(Map.of("watch", "true", "wait", "30"));
         await().atMost(Duration.ofSeconds(5)).until(() -> consul.blocked() == 1);
         long t0 = System.nanoTime();
-        ctx.stop();
-        ctx = null;
+        context.stop();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
         assertThat(health.consecutiveFailures()).as("a cancelled call is no failure").isZero();
     }
@@ -237,19 +274,22 @@ class ConsulRouteTest {
         applied.markApplied(BackendSet.of(List.of(new Backend("10.0.0.1", 8080))));
         start(Map.of("watch", "true", "wait", "30"));
         await().atMost(Duration.ofSeconds(5)).until(() -> consul.blocked() == 1);
-        int pushedBefore = pushed.size();
+        MockEndpoint pushed = pushed();
+        int pushedBefore = pushed.getReceivedCounter();
         long t0 = System.nanoTime();
-        ctx.getRouteController().stopRoute("ep2-watch-consul");
+        context.getRouteController().stopRoute("ep2-watch-consul");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
         assertThat(health.consecutiveFailures()).as("a cancelled call is no failure").isZero();
         // (the double records a request when it answers, and holds the abandoned one its whole wait)
         int requests = consul.requests().size();
         Thread.sleep(300);
         assertThat(consul.requests()).as("no call after the stop").hasSize(requests);
-        assertThat(pushed).hasSize(pushedBefore);
+        assertThat(pushed.getReceivedCounter()).isEqualTo(pushedBefore);
 
-        ctx.getRouteController().startRoute("ep2-watch-consul");
-        await().atMost(Duration.ofSeconds(5)).until(() -> pushed.size() == pushedBefore + 1);
+        NotifyBuilder firstAnswer = pushes(1);
+        context.getRouteController().startRoute("ep2-watch-consul");
+        assertThat(firstAnswer.matches(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(pushed.getReceivedCounter()).isEqualTo(pushedBefore + 1);
         assertThat(consul.requests().get(requests).query()).as("a restart starts over: answered at once")
                 .doesNotContainKeys("index", "wait");
     }
@@ -263,27 +303,33 @@ class ConsulRouteTest {
         AppliedBackends apiApplied = new AppliedBackends();
         apiApplied.markApplied(BackendSet.of(List.of(new Backend("10.0.0.9", 9000))));
         FetchHealth apiHealth = new FetchHealth();
-        start(Map.of("watch", "true", "wait", "30"));
-        ctx.getRegistry().bind("fetchHealth-be_api", apiHealth);
-        ctx.getRegistry().bind("appliedBackends-be_api", apiApplied);
-        TemplatedRouteBuilder.builder(ctx, "ep2-fetch-consul").routeId("ep2-fetch-consul-be_api")
+        load(Map.of("watch", "true", "wait", "30"), Optional.empty());
+        // a [pool:api] next to the [haproxy] pool: its own beans and pair of routes
+        context.getRegistry().bind("fetchHealth-be_api", apiHealth);
+        context.getRegistry().bind("appliedBackends-be_api", apiApplied);
+        TemplatedRouteBuilder.builder(context, "ep2-fetch-consul").routeId("ep2-fetch-consul-be_api")
                 .parameter("suffix", "-be_api").parameter("ep2.consul.service_name", "api").add();
-        TemplatedRouteBuilder.builder(ctx, "ep2-watch-consul").routeId("ep2-watch-consul-be_api")
+        TemplatedRouteBuilder.builder(context, "ep2-watch-consul").routeId("ep2-watch-consul-be_api")
                 .parameter("suffix", "-be_api").parameter("ep2.consul.service_name", "api")
                 .parameter("ep2.haproxy.backend_name", "be_api").add();
+        context.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> consul.blocked() == 2);
 
-        assertThat(pushedHeaders).as("both pools pushed their first answer")
-                .extracting(h -> h.get("Ep2Backend")).contains("be_app", "be_api");
-        ctx.getRouteController().stopRoute("ep2-watch-consul");
+        MockEndpoint pushed = pushed();
+        assertThat(pushed.getReceivedExchanges()).as("both pools pushed their first answer")
+                .extracting(e -> e.getMessage().getHeader("Ep2Backend")).contains("be_app", "be_api");
+        context.getRouteController().stopRoute("ep2-watch-consul");
         Thread.sleep(300);
 
         // the other pool's query was not cancelled: no failure, and it still answers a change at once
-        int before = pushed.size();
+        int before = pushed.getReceivedCounter();
+        NotifyBuilder change = pushes(1);
         consul.register(instance("api-2", "api").address("10.0.0.10").port(9000));
-        await().atMost(Duration.ofSeconds(1)).until(() -> pushed.size() == before + 1);
-        assertThat(pushedHeaders.get(before)).containsEntry("Ep2Backend", "be_api");
-        assertThat(pushed.get(before)).asList().hasSize(2);
+        assertThat(change.matches(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(pushed.getReceivedCounter()).isEqualTo(before + 1);
+        Exchange api = pushed.getReceivedExchanges().get(before);
+        assertThat(api.getMessage().getHeader("Ep2Backend")).isEqualTo("be_api");
+        assertThat(api.getMessage().getBody()).asList().hasSize(2);
         assertThat(apiHealth.consecutiveFailures()).isZero();
         assertThat(health.consecutiveFailures()).isZero();
     }
