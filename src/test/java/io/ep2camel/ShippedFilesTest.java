@@ -56,4 +56,16 @@ class ShippedFilesTest {
         assertThat(unit).contains("ExecStart=/usr/bin/java").contains("-jar /opt/ep2-camel/ep2-camel.jar -f /etc/ep2/ep2.conf")
                 .contains("KillMode=process").contains("Restart=on-failure").contains("RestartPreventExitStatus=2");
     }
+
+    @Test
+    void systemdUnitRunsAsItsOwnUserWithOnlyWhatItNeeds() throws Exception {
+        String unit = Files.readString(Path.of("etc/ep2.service"));
+        assertThat(unit).contains("\nUser=ep2\n").contains("\nSupplementaryGroups=haproxy\n")
+                .contains("\nProtectSystem=strict\n").contains("\nNoNewPrivileges=yes\n")
+                .contains("\nReadWritePaths=/etc/haproxy -/run/haproxy -/var/lib/haproxy\n")
+                .contains("\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE\n")
+                .doesNotContain("User=root");
+        assertThat(Files.readString(Path.of("etc/ep2-haproxy.rules"))).contains("subject.user == \"ep2\"")
+                .contains("\"haproxy.service\"").contains("\"reload\"");
+    }
 }
