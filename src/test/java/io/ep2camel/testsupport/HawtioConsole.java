@@ -33,6 +33,32 @@ public final class HawtioConsole {
         return this;
     }
 
+    /** The title of the Connect plugin's login dialog, shown when the connection's Jolokia answers 401. */
+    public String loginDialogTitle() {
+        By title = By.cssSelector("[role=dialog] .pf-v5-c-modal-box__title");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(title));
+        return driver.findElement(title).getText().strip();
+    }
+
+    /** Types into the login dialog and submits it. */
+    public void logIn(String user, String password) {
+        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=dialog]")));
+        WebElement name = dialog.findElement(By.cssSelector("input[type=text]"));
+        WebElement secret = dialog.findElement(By.cssSelector("input[type=password]"));
+        name.clear();
+        name.sendKeys(user);
+        secret.clear();
+        secret.sendKeys(password);
+        dialog.findElement(By.xpath(".//button[normalize-space()='Log in']")).click();
+    }
+
+    /** The dialog's alert after a refused login (its text starts with a screen reader's "Danger alert:"). */
+    public String loginError() {
+        By error = By.cssSelector("[role=dialog] .pf-v5-c-alert");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(error));
+        return driver.findElement(error).getText().strip();
+    }
+
     /** Waits until the tree of the plugin shown has a node {@code text} and returns all node texts. */
     public List<String> treeNodesOnceShown(String text) {
         wait.until(ExpectedConditions.presenceOfElementLocated(treeNode(text)));
