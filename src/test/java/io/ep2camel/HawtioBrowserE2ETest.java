@@ -142,4 +142,22 @@ class HawtioBrowserE2ETest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(own.body()).contains("\"status\":403").doesNotContain("java.home");
     }
+
+    @Test
+    void hawtiosProxyPassesTheOriginOnSoTheControllersOriginCheckStillApplies() throws Exception {
+        // a console with no login must not let another site's page (DNS rebinding onto
+        // 127.0.0.1, say) read the controller: the proxy forwards Origin, Jolokia's strict check refuses it
+        assertThat(versionThroughProxy("http://127.0.0.1:" + hawtio.port)).contains("\"agent\":");
+        assertThat(versionThroughProxy("http://evil.example"))
+                .contains("\"status\":403").contains("Origin http://evil.example is not allowed");
+    }
+
+    private String versionThroughProxy(String origin) throws Exception {
+        HttpRequest post = HttpRequest.newBuilder(URI.create(
+                        hawtio.url("/hawtio/proxy/http/127.0.0.1/" + fx.observePort + "/observe/jolokia")))
+                .header("Origin", origin).header("Content-Type", "text/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"version\"}"))
+                .timeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newHttpClient().send(post, HttpResponse.BodyHandlers.ofString()).body();
+    }
 }
