@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll]
+# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll] | jar
 #   all       the whole suite (~6 min on 2 cores): convergence p50/p95/max for file and consul watch x
 #             update_by_config and update_by_runtime, failed requests during 100 scale events under load
 #             (both update types), runtime apply cost for 10/100/1000/5000 servers, the jar's start-up,
 #             RSS and CPU idle and under churn; writes target/bench/results.md (with the targets) and
 #             target/bench/results.png
+#   jar       the built jar's start-up, RSS and CPU idle and under churn: plain java -jar (no flag)
+#             and etc/ep2.service's flags + class-data archive, 3 start-ups each (~4 min)
 #   runtime   apply cost of N server changes over the stats socket: batched vs one connection per command
 #   consul    convergence latency (p50/p95/max) from a Consul catalog change to HAProxy serving the new
 #             server: watch vs poll, update_by_config vs update_by_runtime (Consul API double, ~6 min)
@@ -20,12 +22,13 @@ if ! { mvn -q -B test-compile && mvn -q -B dependency:build-classpath -Dmdep.inc
 fi
 cp="target/test-classes:target/classes:$(cat "$cp_file")"
 what=${1:-runtime}; shift || true
-if [ "$what" = all ]; then
+if [ "$what" = all ] || [ "$what" = jar ]; then
   mvn -q -B package -DskipTests >"$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
 fi
 case "$what" in
   all) java -cp "$cp" -Dep2.log_level=WARN -Djava.awt.headless=true io.ep2camel.bench.BenchmarkSuite "$@" ;;
   runtime) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.RuntimeApplyBenchmark "$@" ;;
   consul) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ConvergenceBenchmark "$@" ;;
-  *) echo "unknown benchmark '$what' (known: all, runtime, consul)" >&2; exit 2 ;;
+  jar) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.JarProbe "$@" ;;
+  *) echo "unknown benchmark '$what' (known: all, runtime, consul, jar)" >&2; exit 2 ;;
 esac

@@ -14,30 +14,76 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 /**
- * The built jar as an operator runs it (the JVM flags of etc/ep2.service, the shipped etc/ demo
- * config in a temp dir, a real HAProxy): start-up to the first haproxy.cfg, then resident memory
- * and CPU of the controller process while idle and while its file orchestrator changes every
- * 100 ms (update_by_config, so a reload per reload_min_interval).
+ * The built jar as an operator runs it (the shipped etc/ demo config in a temp dir, a real
+ * HAProxy), two ways: a plain {@code java -jar} with no flag at all, and with etc/ep2.service's
+ * flags and class-data archive. Start-up to the first haproxy.cfg, then resident memory and CPU
+ * of the controller process while idle (after it settled) and while its file orchestrator changes
+ * every 100 ms (update_by_config, so a reload per reload_min_interval).
  */
 public final class JarProbe {
     /** etc/ep2.service's flags, but for the archive's path. */
     static final List<String> JVM_FLAGS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xshare:auto");
+    /** How long a started controller is left alone before "idle" is sampled, and how long it is sampled. */
+    private static final long SETTLE_MS = 30_000;
+    private static final long SAMPLE_MS = 20_000;
+
+    /** How the JVM is started: as a user types it, or as the systemd unit does. */
+    public enum Flavor {
+        PLAIN("plain java -jar"), UNIT("etc/ep2.service's flags");
+
+        final String label;
+
+        Flavor(String label) {
+            this.label = label;
+        }
+    }
     private static final long CLOCK_TICKS = 100;   // USER_HZ on Linux
 
     public record Usage(double rssMb, double cpuPercent) {
     }
 
-    public record Outcome(List<Long> startupMs, Usage idle, Usage churn) {
+    public record Outcome(Flavor flavor, List<Long> startupMs, Usage idle, Usage churn) {
     }
 
-    public static Outcome run(Path jar, int startups) throws Exception {
+    public static Outcome run(Path jar, int startups, Flavor flavor) throws Exception {
+        if (flavor == Flavor.PLAIN) {
+            return run(jar, null, startups, flavor);
+        }
         Path archive = classDataArchive(jar);
         try {
-            return run(jar, archive, startups);
+            return run(jar, archive, startups, flavor);
         } finally {
             Files.deleteIfExists(archive);
         }
+    }
+
+    /** {@code scripts/benchmark.sh jar}: both flavors, 3 start-ups each, as a README table. */
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of("target", "ep2-camel.jar");
+        List<Outcome> outcomes = List.of(run(jar, 3, Flavor.PLAIN), run(jar, 3, Flavor.UNIT));
+        System.out.print(table(outcomes));
+    }
+
+    /** The README's rows: one column per flavor. */
+    static String table(List<Outcome> outcomes) {
+        StringBuilder b = new StringBuilder("| the jar, demo config |");
+        outcomes.forEach(o -> b.append(' ').append(o.flavor().label).append(" |"));
+        b.append("\n|---|").append("---:|".repeat(outcomes.size())).append('\n');
+        row(b, "start-up to the first config (ms, 3 runs)", outcomes,
+                o -> o.startupMs().stream().map(String::valueOf).collect(Collectors.joining(" / ")));
+        row(b, "RSS idle (MB)", outcomes, o -> "%.0f".formatted(o.idle().rssMb()));
+        row(b, "CPU idle (% of one core)", outcomes, o -> "%.2f".formatted(o.idle().cpuPercent()));
+        row(b, "RSS under churn, list rewritten every 100 ms (MB)", outcomes, o -> "%.0f".formatted(o.churn().rssMb()));
+        row(b, "CPU under churn (% of one core)", outcomes, o -> "%.1f".formatted(o.churn().cpuPercent()));
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String name, List<Outcome> outcomes,
+                            java.util.function.Function<Outcome, String> value) {
+        b.append("| ").append(name).append(" |");
+        outcomes.forEach(o -> b.append(' ').append(value.apply(o)).append(" |"));
+        b.append('\n');
     }
 
     /** The install step of etc/ep2.service: one dry run that writes the jar's class-data archive. */
@@ -59,7 +105,7 @@ public final class JarProbe {
         }
     }
 
-    private static Outcome run(Path jar, Path archive, int startups) throws Exception {
+    private static Outcome run(Path jar, Path archive, int startups, Flavor flavor) throws Exception {
         List<Long> startup = new ArrayList<>();
         Usage idle = null;
         Usage churn = null;
@@ -69,7 +115,7 @@ public final class JarProbe {
             try {
                 Path conf = demo(dir);
                 long t0 = System.nanoTime();
-                p = new ProcessBuilder(command(jar, archive, conf)).redirectErrorStream(true)
+                p = new ProcessBuilder(command(jar, archive, conf, flavor)).redirectErrorStream(true)
                         .redirectOutput(dir.resolve("out.txt").toFile()).start();
                 while (!Files.exists(dir.resolve("haproxy.cfg"))) {
                     if (!p.isAlive()) {
@@ -79,8 +125,8 @@ public final class JarProbe {
                 }
                 startup.add((System.nanoTime() - t0) / 1_000_000);
                 if (run == startups - 1) {
-                    Thread.sleep(5000);                            // settled
-                    idle = sample(p.pid(), 10_000, () -> { });
+                    Thread.sleep(SETTLE_MS);                       // settled: start-up's JIT and heap release done
+                    idle = sample(p.pid(), SAMPLE_MS, () -> { });
                     Random random = new Random(3);
                     Path list = dir.resolve("backends.txt");
                     churn = sample(p.pid(), 10_000, () -> write(list, random));
@@ -94,13 +140,15 @@ public final class JarProbe {
                 TestDirs.deleteQuietly(dir);
             }
         }
-        return new Outcome(startup, idle, churn);
+        return new Outcome(flavor, startup, idle, churn);
     }
 
-    static List<String> command(Path jar, Path archive, Path conf) {
+    static List<String> command(Path jar, Path archive, Path conf, Flavor flavor) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(JVM_FLAGS);
-        cmd.add("-XX:SharedArchiveFile=" + archive);
+        if (flavor == Flavor.UNIT) {
+            cmd.addAll(JVM_FLAGS);
+            cmd.add("-XX:SharedArchiveFile=" + archive);
+        }
         cmd.addAll(List.of("-jar", jar.toString(), "-f", conf.toString()));
         return cmd;
     }
