@@ -34,4 +34,16 @@ public record ApplyWindow(Duration min, Duration max, Duration reloadInterval) {
         }
         return !now.isBefore(lastChange.plus(min)) || !now.isBefore(firstChange.plus(max));
     }
+
+    /** The first instant {@link #due} holds for these changes: when a held round is to be taken again. */
+    public Instant dueAt(Instant firstChange, Instant lastChange, Instant lastReload) {
+        Instant reloadDue = lastReload == null ? Instant.MIN : lastReload.plus(reloadInterval);
+        if (firstChange == null || min.isZero()) {
+            return reloadDue;
+        }
+        Instant debounceDue = lastChange.plus(min);
+        Instant capDue = firstChange.plus(max);
+        Instant changesDue = debounceDue.isBefore(capDue) ? debounceDue : capDue;
+        return changesDue.isAfter(reloadDue) ? changesDue : reloadDue;
+    }
 }

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,9 +56,24 @@ public class PendingChanges {
         return pending.containsKey(pool);
     }
 
-    /** True while something waits to be applied (the apply timer's cue). */
+    /** True while something waits to be applied. */
     public synchronized boolean waiting() {
         return !pending.isEmpty();
+    }
+
+    /**
+     * Milliseconds until what the window holds back is due, or -1 when no wake-up is needed:
+     * nothing waits, or the first apply waits for a pool's first answer (which comes through the
+     * pipeline and asks for an apply itself).
+     */
+    public synchronized long millisUntilDue() {
+        if (pending.isEmpty() || pools.neverApplied().stream().anyMatch(p -> !pending.containsKey(p))) {
+            return -1;
+        }
+        Instant now = clock.instant();
+        Instant due = window.dueAt(firstChange, lastChange, reloads ? lastReload : null);
+        // rounded up: a wake-up a fraction of a millisecond early would find the round not due yet
+        return due.isAfter(now) ? (Duration.between(now, due).toNanos() + 999_999) / 1_000_000 : 0;
     }
 
     /**

@@ -53,6 +53,8 @@ public class PipelineRoutes extends RouteBuilder {
      * while Camel is still starting, which would delay the bootstrap by that much.
      */
     static final String APPLY = "seda:ep2-apply?waitForTaskToComplete=Always&timeout=0&pollTimeout=100";
+    /** At most one wake-up waits (a second is dropped): the one in the queue takes the newest due time. */
+    static final String APPLY_DUE = "seda:ep2-apply-due?size=1&discardWhenFull=true&waitForTaskToComplete=Never";
     static final String UPDATE_BY_CONFIG = "direct:ep2-update-by-config";
     static final String UPDATE_BY_RUNTIME = "direct:ep2-update-by-runtime";
     /** render → validate → write → reload: update_by_config's steps, and update_by_runtime's when it must reload. */
@@ -125,17 +127,23 @@ public class PipelineRoutes extends RouteBuilder {
     }
 
     private void configureApply() {
-        // what the apply window held back (debounce, reload rate limit) goes out when it is due
-        from("timer:ep2-apply-due?period=100").routeId("ep2-apply-due")
-                .filter(method(pending, "waiting"))
+        // what the apply window held back (debounce, reload rate limit) goes out when it is due: one
+        // wake-up at the moment the window opens, not a timer ticking while nothing waits
+        from(APPLY_DUE).routeId("ep2-apply-due")
+                .delay(method(pending, "millisUntilDue"))
                 .to(APPLY);
 
         from(APPLY).routeId("ep2-apply")
                 .setBody(e -> pending.take()).id("ep2-take-round")
-                .filter(simple("${body.isEmpty()} == false"))
-                    .choice()
-                        .when(e -> updateType == UpdateType.UPDATE_BY_CONFIG).to(UPDATE_BY_CONFIG)
-                        .otherwise().to(UPDATE_BY_RUNTIME);
+                .choice()
+                    .when(simple("${body.isEmpty()} == false"))
+                        .choice()
+                            .when(e -> updateType == UpdateType.UPDATE_BY_CONFIG).to(UPDATE_BY_CONFIG)
+                            .otherwise().to(UPDATE_BY_RUNTIME)
+                        .endChoice()
+                    .when(e -> pending.millisUntilDue() >= 0)
+                        .to(APPLY_DUE)
+                .end();
     }
 
     private void configureUpdateByConfig() {

@@ -39,6 +39,36 @@ class PendingChangesTest {
     }
 
     @Test
+    void aHeldRoundIsDueExactlyWhenTheWindowOpensAndNoWakeUpIsAskedWhileNothingWaits() throws Exception {
+        Pools pools = TestPools.of("api");
+        Pool web = pools.first();
+        Pool api = pools.find("api").orElseThrow();
+        PendingChanges p = pending(pools, new ApplyWindow(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(3)),
+                true);
+        assertThat(p.millisUntilDue()).as("nothing waits").isEqualTo(-1);
+        p.offer(web, A, 1);
+        assertThat(p.millisUntilDue()).as("api never answered: its answer will ask for the apply").isEqualTo(-1);
+        p.offer(api, B, 2);
+        assertThat(p.millisUntilDue()).isEqualTo(2000);            // debounce_min after the last change
+        clock.move(Duration.ofMillis(1999));
+        assertThat(p.take().isEmpty()).isTrue();
+        assertThat(p.millisUntilDue()).isEqualTo(1);
+        clock.move(Duration.ofMillis(1));
+        assertThat(p.millisUntilDue()).isZero();
+        Round round = p.take();
+        assertThat(round.isEmpty()).isFalse();
+        round.markApplied();
+
+        p.offer(web, C, 3);                                      // the reload rate limit is the later bound now
+        assertThat(p.millisUntilDue()).isEqualTo(3000);
+        clock.move(Duration.ofMillis(2999));
+        assertThat(p.take().isEmpty()).isTrue();
+        clock.move(Duration.ofMillis(1));
+        assertThat(p.take().isEmpty()).isFalse();
+        assertThat(p.millisUntilDue()).isEqualTo(-1);
+    }
+
+    @Test
     void theFirstApplyWaitsUntilEveryPoolHasAnswered() throws Exception {
         Pools pools = TestPools.of("api");
         PendingChanges p = pending(pools, ApplyWindow.AT_ONCE, true);
