@@ -10,6 +10,8 @@ import io.ep2camel.runtime.RuntimeTarget;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Message;
+import org.apache.camel.Predicate;
+import org.apache.camel.builder.PredicateBuilder;
 import org.apache.camel.builder.RouteBuilder;
 
 import java.time.Duration;
@@ -133,16 +135,15 @@ public class PipelineRoutes extends RouteBuilder {
                 .delay(method(pending, "millisUntilDue"))
                 .to(APPLY);
 
+        // one flat choice: a nested one would take the wake-up's "when" as its own
+        Predicate round = simple("${body.isEmpty()} == false");
         from(APPLY).routeId("ep2-apply")
                 .setBody(e -> pending.take()).id("ep2-take-round")
                 .choice()
-                    .when(simple("${body.isEmpty()} == false"))
-                        .choice()
-                            .when(e -> updateType == UpdateType.UPDATE_BY_CONFIG).to(UPDATE_BY_CONFIG)
-                            .otherwise().to(UPDATE_BY_RUNTIME)
-                        .endChoice()
-                    .when(e -> pending.millisUntilDue() >= 0)
-                        .to(APPLY_DUE)
+                    .when(PredicateBuilder.and(round, e -> updateType == UpdateType.UPDATE_BY_CONFIG)).to(UPDATE_BY_CONFIG)
+                    .when(round).to(UPDATE_BY_RUNTIME)
+                    // nothing due yet, yet something is held: one wake-up for when it is
+                    .when(e -> pending.millisUntilDue() >= 0).to(APPLY_DUE)
                 .end();
     }
 

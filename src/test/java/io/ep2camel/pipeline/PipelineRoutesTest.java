@@ -62,6 +62,8 @@ class PipelineRoutesTest extends CamelTestSupport {
     private Pools pools;
     private final List<String> steps = new CopyOnWriteArrayList<>();
     private final AtomicInteger reloadFailures = new AtomicInteger();
+    /** The one test that runs with a reload rate limit (1 s); every other applies at once. */
+    private static final String RATE_LIMITED = "aChangeHeldByTheReloadRateLimitGoesOutOnItsOwnWhenTheWindowOpens";
 
     @Override
     public void configureTest(TestExecutionConfiguration configuration) {
@@ -94,7 +96,9 @@ class PipelineRoutesTest extends CamelTestSupport {
         Stages stages = new Stages(new HaproxyConfigRenderer(new TemplateRenderer(templateFile)),
                 new HaproxyCheck(commands, runner), new ConfigFiles(new ConfigFileWriter(config), control), control,
                 new RuntimeUpdate(control, "haproxy-socket:" + dir.resolve("none.sock"), () -> context));
-        PendingChanges pending = new PendingChanges(pools, ApplyWindow.AT_ONCE, true, Clock.systemUTC());
+        ApplyWindow window = getCurrentTestName().contains(RATE_LIMITED)
+                ? new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1)) : ApplyWindow.AT_ONCE;
+        PendingChanges pending = new PendingChanges(pools, window, true, Clock.systemUTC());
         return new PipelineRoutes(pools, pending, UpdateType.UPDATE_BY_CONFIG, stages);
     }
 
@@ -140,6 +144,20 @@ class PipelineRoutesTest extends CamelTestSupport {
         assertThat(Files.readString(config)).contains("server srv_127.0.0.1_8001 127.0.0.1:8001")
                 .contains("server srv_127.0.0.1_8002 127.0.0.1:8002");
         assertThat(applied().size()).isEqualTo(2);
+    }
+
+    @Test
+    void aChangeHeldByTheReloadRateLimitGoesOutOnItsOwnWhenTheWindowOpens() throws Exception {
+        MockEndpoint reload = getMockEndpoint("mock:reload");
+        reload.expectedMessageCount(2);
+        adviseConfigSteps();
+        push("127.0.0.1:8001");
+        push("127.0.0.1:8002");        // within reload_min_interval of the first reload: held
+        assertThat(Files.readString(config)).as("held by the rate limit").doesNotContain("127.0.0.1:8002");
+
+        // no other answer arrives (a quiet watch): the held change needs the apply window's wake-up
+        reload.assertIsSatisfied(5000);
+        assertThat(Files.readString(config)).contains("127.0.0.1:8002");
     }
 
     @Test
