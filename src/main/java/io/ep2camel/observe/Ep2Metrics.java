@@ -39,7 +39,7 @@ public class Ep2Metrics {
      * @param rejected how many orchestrator entries the pool's answer reader skipped so far
      */
     public void bind(AppliedBackends applied, FetchHealth fetch, LongSupplier rejected, Supplier<List<Slot>> slots) {
-        FunctionCounter.builder("ep2_rejected_entries_total", rejected, r -> r.getAsLong())
+        FunctionCounter.builder("ep2_rejected_entries_total", rejected, LongSupplier::getAsLong)
                 .description("orchestrator entries skipped as invalid").tag("pool", pool).register(registry);
         Gauge.builder("ep2_backends_live", () -> applied.current().map(BackendSet::size).orElse(0))
                 .description("backends HAProxy was last brought to").tag("pool", pool).register(registry);

@@ -26,16 +26,14 @@ public record ApplyWindow(Duration min, Duration max, Duration reloadInterval) {
      * @param lastReload  when the last update_by_config apply went out, null before the first
      */
     public boolean due(Instant firstChange, Instant lastChange, Instant lastReload, Instant now) {
-        if (lastReload != null && now.isBefore(lastReload.plus(reloadInterval))) {
-            return false;
-        }
-        if (firstChange == null || min.isZero()) {
-            return true;
-        }
-        return !now.isBefore(lastChange.plus(min)) || !now.isBefore(firstChange.plus(max));
+        return !now.isBefore(dueAt(firstChange, lastChange, lastReload));
     }
 
-    /** The first instant {@link #due} holds for these changes: when a held round is to be taken again. */
+    /**
+     * The first instant the changes may go out (parameters as for {@link #due}): the reload rate
+     * limit's end, and, unless the debounce is off or only unchanged answers wait, the earlier of
+     * quiet-for-{@code min} and {@code max} after the first change. A held round's wake-up time.
+     */
     public Instant dueAt(Instant firstChange, Instant lastChange, Instant lastReload) {
         Instant reloadDue = lastReload == null ? Instant.MIN : lastReload.plus(reloadInterval);
         if (firstChange == null || min.isZero()) {

@@ -67,7 +67,7 @@ public class PendingChanges {
      * pipeline and asks for an apply itself).
      */
     public synchronized long millisUntilDue() {
-        if (pending.isEmpty() || pools.neverApplied().stream().anyMatch(p -> !pending.containsKey(p))) {
+        if (pending.isEmpty() || !awaited().isEmpty()) {
             return -1;
         }
         Instant now = clock.instant();
@@ -95,9 +95,13 @@ public class PendingChanges {
         return take(true);
     }
 
+    /** The pools never applied and not answered yet: the first apply waits for them. */
+    private List<String> awaited() {
+        return pools.neverApplied().stream().filter(p -> !pending.containsKey(p)).map(Pool::backend).toList();
+    }
+
     private Round take(boolean ignoreWindow) {
-        List<String> awaited = pools.neverApplied().stream().filter(p -> !pending.containsKey(p))
-                .map(Pool::backend).toList();
+        List<String> awaited = awaited();
         if (!awaited.isEmpty()) {
             if (!pending.isEmpty() && !awaited.equals(lastAwaited)) {
                 LOG.info("first apply waits for the first answer of pool(s) {}", awaited);

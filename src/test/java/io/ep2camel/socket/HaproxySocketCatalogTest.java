@@ -1,14 +1,11 @@
 package io.ep2camel.socket;
 
-import org.apache.camel.CamelContext;
 import org.apache.camel.CatalogCamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.EndpointUriFactory;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -20,20 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What camel-package-maven-plugin generated from the annotations, read the way tooling reads it
  * (catalog JSON, configurers, URI factory): no HAProxy needed.
  */
-class HaproxySocketCatalogTest {
-
-    private CamelContext context;
-
-    @BeforeEach
-    void startCamel() {
-        context = new DefaultCamelContext();
-        context.start();
-    }
-
-    @AfterEach
-    void stopCamel() {
-        context.stop();
-    }
+class HaproxySocketCatalogTest extends CamelTestSupport {
 
     @Test
     void catalogJsonDescribesTheComponentAndEveryOption() throws Exception {

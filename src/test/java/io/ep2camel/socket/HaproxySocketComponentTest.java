@@ -1,11 +1,8 @@
 package io.ep2camel.socket;
 
-import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ResolveEndpointFailedException;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -14,20 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Endpoint resolution through the META-INF/services descriptor: no HAProxy needed. */
-class HaproxySocketComponentTest {
-
-    private CamelContext context;
-
-    @BeforeEach
-    void startCamel() {
-        context = new DefaultCamelContext();
-        context.start();
-    }
-
-    @AfterEach
-    void stopCamel() {
-        context.stop();
-    }
+class HaproxySocketComponentTest extends CamelTestSupport {
 
     @Test
     void componentIsFoundThroughItsDescriptor() {
