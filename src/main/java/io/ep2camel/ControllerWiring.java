@@ -116,8 +116,11 @@ final class ControllerWiring {
             }
         });
 
-        ApplyWindow window = new ApplyWindow(cfg.debounceMin(), cfg.debounceMax(), cfg.reloadMinInterval());
-        pending = new PendingChanges(pools, window, cfg.updateType() == UpdateType.UPDATE_BY_CONFIG, Clock.systemUTC());
+        boolean reloads = cfg.updateType() == UpdateType.UPDATE_BY_CONFIG;
+        // coalescing only where every apply is a reload: runtime commands cost too little to wait for
+        ApplyWindow window = new ApplyWindow(cfg.debounceMin(), cfg.debounceMax(), cfg.reloadMinInterval(),
+                reloads ? cfg.reloadCoalesce() : Duration.ZERO);
+        pending = new PendingChanges(pools, window, reloads, Clock.systemUTC());
         main.configure().addRoutesBuilder(new PipelineRoutes(pools, pending, cfg.updateType(), stages));
     }
 

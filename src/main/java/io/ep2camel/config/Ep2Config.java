@@ -154,6 +154,10 @@ public final class Ep2Config {
         return seconds(ConfigKey.RELOAD_MIN_INTERVAL);
     }
 
+    public Duration reloadCoalesce() {
+        return seconds(ConfigKey.RELOAD_COALESCE);
+    }
+
     private Duration seconds(ConfigKey key) {
         return Duration.ofMillis(Math.round(Double.parseDouble(require(key)) * 1000));
     }

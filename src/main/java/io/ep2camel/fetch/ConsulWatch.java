@@ -39,12 +39,19 @@ import java.util.Collection;
  * the pipeline then gets a round as often as in poll mode, and a change still arrives at once.
  * <p>
  * Errors are the caller's exceptions: {@link #failed} records them in {@link FetchHealth} (the
- * capped back-off {@link #due()} waits out) and resets the index.
+ * capped back-off {@link #due()} waits out, once the outage outlasts its grace period), pauses
+ * {@link #RETRY_PAUSE} and resets the index.
  */
 public final class ConsulWatch {
     private static final Logger LOG = LoggerFactory.getLogger(ConsulWatch.class);
     static final Duration MIN_INTERVAL = Duration.ofMillis(50);
     static final Duration EARLY_PAUSE = Duration.ofSeconds(1);
+    /**
+     * The pause after a failed call. The fetch back-off starts only after its grace period, so
+     * this is what paces a short outage: about one call a second, and the first answer after the
+     * outage comes within a second of it.
+     */
+    static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     /** How often a back-off is looked at while waiting for a turn (FetchHealth says due, not when). */
     static final Duration TURN_CHECK = Duration.ofMillis(100);
 
@@ -173,6 +180,7 @@ public final class ConsulWatch {
         }
         String message = describe(error);
         health.failure(message);
+        notBefore = max(notBefore, clock.instant().plus(RETRY_PAUSE));
         index = BigInteger.ZERO;
         mustPush = true;
         return message;

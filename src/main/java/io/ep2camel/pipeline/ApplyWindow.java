@@ -4,13 +4,21 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * When queued changes may be applied. Debounce, as consul-template's {@code wait = "min:max"}:
- * a change is applied once no further change came for {@code min}, or {@code max} after the
- * first one at the latest, so a burst of scale events becomes one apply. Rate limit: in
- * update_by_config two reloads are at least {@code reloadInterval} apart; what arrives meanwhile
- * waits and goes out together.
+ * When queued changes may be applied.
+ * <ul>
+ *   <li>Coalescing (update_by_config): the first change after a quiet spell waits {@code coalesce}
+ *       for the ones that come with it — a rolling step is a register and a deregister a few
+ *       milliseconds apart — so they go out in one reload instead of two, the second of which the
+ *       rate limit would hold for a whole interval.</li>
+ *   <li>Debounce, as consul-template's {@code wait = "min:max"}: a change is applied once no further
+ *       change came for {@code min}, or {@code max} after the first one at the latest, so a burst of
+ *       scale events becomes one apply.</li>
+ *   <li>Rate limit: in update_by_config two reloads are at least {@code reloadInterval} apart; what
+ *       arrives meanwhile waits and goes out together. Under a storm this is what bites: at most one
+ *       reload per interval, however many events.</li>
+ * </ul>
  */
-public record ApplyWindow(Duration min, Duration max, Duration reloadInterval) {
+public record ApplyWindow(Duration min, Duration max, Duration reloadInterval, Duration coalesce) {
     public static final ApplyWindow AT_ONCE = new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ZERO);
 
     public ApplyWindow {
@@ -19,9 +27,14 @@ public record ApplyWindow(Duration min, Duration max, Duration reloadInterval) {
         }
     }
 
+    /** No coalescing: update_by_runtime, and windows made before it existed. */
+    public ApplyWindow(Duration min, Duration max, Duration reloadInterval) {
+        this(min, max, reloadInterval, Duration.ZERO);
+    }
+
     /**
      * @param firstChange the oldest change still queued, null when only unchanged answers are queued
-     *                    (a reconcile: never held back by the debounce)
+     *                    (a reconcile: never held back by the debounce or the coalescing)
      * @param lastChange  the newest change queued
      * @param lastReload  when the last update_by_config apply went out, null before the first
      */
@@ -31,17 +44,25 @@ public record ApplyWindow(Duration min, Duration max, Duration reloadInterval) {
 
     /**
      * The first instant the changes may go out (parameters as for {@link #due}): the reload rate
-     * limit's end, and, unless the debounce is off or only unchanged answers wait, the earlier of
-     * quiet-for-{@code min} and {@code max} after the first change. A held round's wake-up time.
+     * limit's end and, unless only unchanged answers wait, the coalescing window's end and the
+     * debounce's (the earlier of quiet-for-{@code min} and {@code max} after the first change).
+     * A held round's wake-up time.
      */
     public Instant dueAt(Instant firstChange, Instant lastChange, Instant lastReload) {
         Instant reloadDue = lastReload == null ? Instant.MIN : lastReload.plus(reloadInterval);
-        if (firstChange == null || min.isZero()) {
+        if (firstChange == null) {
             return reloadDue;
         }
-        Instant debounceDue = lastChange.plus(min);
-        Instant capDue = firstChange.plus(max);
-        Instant changesDue = debounceDue.isBefore(capDue) ? debounceDue : capDue;
-        return changesDue.isAfter(reloadDue) ? changesDue : reloadDue;
+        Instant changesDue = firstChange.plus(coalesce);
+        if (!min.isZero()) {
+            Instant debounceDue = lastChange.plus(min);
+            Instant capDue = firstChange.plus(max);
+            changesDue = later(changesDue, debounceDue.isBefore(capDue) ? debounceDue : capDue);
+        }
+        return later(changesDue, reloadDue);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 }

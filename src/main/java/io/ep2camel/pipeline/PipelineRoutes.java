@@ -255,8 +255,9 @@ public class PipelineRoutes extends RouteBuilder {
     private void fetchFailed(Exchange e) {
         Pool pool = pool(e);
         pool.fetchHealth().failure(e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage());
-        e.setProperty("ep2FetchFailure", "fetch for " + pool + " failed, its backends kept as they are; next try in "
-                + pool.fetchHealth().backoffMillis() + " ms: " + pool.fetchHealth().lastError().orElse("?"));
+        long wait = pool.fetchHealth().backoffMillis();
+        e.setProperty("ep2FetchFailure", "fetch for " + pool + " failed, its backends kept as they are; next try "
+                + (wait == 0 ? "at the next poll" : "in " + wait + " ms") + ": " + pool.fetchHealth().lastError().orElse("?"));
     }
 
     /**

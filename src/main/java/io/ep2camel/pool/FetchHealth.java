@@ -7,17 +7,21 @@ import java.util.Optional;
 
 /**
  * How the orchestrator has been answering: the health checks report it, and a failing
- * orchestrator is retried with a capped exponential back-off instead of every round. Polled
- * orchestrators are tracked by the poll route; watching routes call {@link #success()} and
- * {@link #failure(String)} themselves and wait {@link #backoff()} after a failure.
+ * orchestrator is retried with a capped exponential back-off instead of every round — once it
+ * has failed for {@link #OUTAGE_GRACE}: until then it is asked at the normal pace (every poll;
+ * a watch at most once a second), so the first change after a short outage is served within a
+ * poll period. Polled orchestrators are tracked by the poll route; watching routes call
+ * {@link #success()} and {@link #failure(String)} themselves and wait {@link #backoff()} after a failure.
  */
 public class FetchHealth {
+    /** How long an outage is retried at the normal pace before the back-off starts. */
+    public static final Duration OUTAGE_GRACE = Duration.ofSeconds(30);
     private final Clock clock;
     private volatile Instant lastSuccess;
     private volatile Instant lastFailure;
     private volatile String lastError;
     private volatile long totalFailures;
-    private final Backoff backoff = new Backoff();
+    private final Backoff backoff = new Backoff(OUTAGE_GRACE);
 
     public FetchHealth() {
         this(Clock.systemUTC());
@@ -39,7 +43,7 @@ public class FetchHealth {
         backoff.failed(lastFailure);
     }
 
-    /** 0 while healthy; then 1 s, 2 s, 4 s ... capped at 60 s. */
+    /** 0 while healthy and for the first {@link #OUTAGE_GRACE} of an outage; then 1 s, 2 s, 4 s ... capped at 60 s. */
     public Duration backoff() {
         return backoff.current();
     }

@@ -160,7 +160,7 @@ class ConsulWatchTest {
     }
 
     @Test
-    void aFailureBacksOffAndStartsTheWatchOver() {
+    void aFailurePausesASecondAndStartsTheWatchOver() {
         call(42, Duration.ZERO, ONE);
         settle();
         clock.move(Duration.ofMillis(60));
@@ -170,7 +170,12 @@ class ConsulWatchTest {
         assertThat(health.consecutiveFailures()).isEqualTo(1);
         assertThat(health.lastError()).contains("Consul request failed: IOException Connection refused");
         assertThat(watch.index()).isZero();
-        assertThat(watch.due()).as("FetchHealth's back-off").isFalse();
+        assertThat(watch.due()).as("the retry pause").isFalse();
+        clock.move(ConsulWatch.RETRY_PAUSE.minusMillis(1));
+        assertThat(watch.due()).isFalse();
+        clock.move(Duration.ofMillis(1));
+        assertThat(watch.due()).as("a short outage is asked about once a second: no back-off within its grace period")
+                .isTrue();
         assertThat(watch.nextIndex()).isNull();
         assertThat(watch.answered(BigInteger.valueOf(42), ONE)).as("same index, but pushed after a failure").isTrue();
     }

@@ -154,6 +154,66 @@ class PendingChangesTest {
     }
 
     @Test
+    void aRollingStepsRegisterAndDeregisterGoOutInOneReloadAndTheNextStepDoesNotWaitAWholeInterval() throws Exception {
+        Pools pools = TestPools.of();
+        Pool web = pools.first();
+        PendingChanges p = pending(pools, new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1),
+                Duration.ofMillis(50)), true);
+        p.offer(web, A, 1);
+        clock.move(Duration.ofMillis(50));
+        p.take().markApplied();                                      // the bootstrap
+        clock.move(Duration.ofSeconds(5));
+        p.offer(web, BackendSet.of(new Backend("10.0.0.1", 80), new Backend("10.0.0.2", 80)), 2); // register
+        clock.move(Duration.ofMillis(5));
+        p.offer(web, B, 3);                                          // deregister, 5 ms later
+        assertThat(p.take().isEmpty()).as("within the coalescing window").isTrue();
+        assertThat(p.millisUntilDue()).isEqualTo(45);
+        clock.move(Duration.ofMillis(45));
+        Round step = p.take();
+        assertThat(step.target(web)).as("both events in one reload").isEqualTo(B);
+        step.markApplied();
+        clock.move(Duration.ofMillis(1000));                         // the next step, 1 s later
+        p.offer(web, C, 4);
+        assertThat(p.millisUntilDue()).as("the coalescing window, not a whole reload interval").isEqualTo(50);
+    }
+
+    @Test
+    void aStormOfAHundredChangesInTenSecondsGivesAtMostOneReloadPerSecond() throws Exception {
+        Pools pools = TestPools.of();
+        Pool web = pools.first();
+        PendingChanges p = pending(pools, new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1),
+                Duration.ofMillis(50)), true);
+        p.offer(web, A, 0);
+        p.take();                                                    // nothing applied yet: the bootstrap waits 50 ms
+        clock.move(Duration.ofMillis(50));
+        p.take().markApplied();
+        int reloads = 0;
+        BackendSet last = A;
+        BackendSet applied = A;
+        for (int ms = 0; ms < 10_000; ms += 10) {                    // a change every 100 ms, applies asked every 10 ms
+            if (ms % 100 == 0) {
+                last = last == B ? C : B;
+                p.offer(web, last, ms);
+            }
+            Round round = p.take();
+            if (!round.isEmpty()) {
+                applied = round.target(web);
+                round.markApplied();
+                reloads++;
+            }
+            clock.move(Duration.ofMillis(10));
+        }
+        clock.move(Duration.ofSeconds(1));
+        Round rest = p.take();
+        if (!rest.isEmpty()) {
+            applied = rest.target(web);
+            reloads++;
+        }
+        assertThat(reloads).as("reloads for 100 changes in 10 s, the last one included").isBetween(9, 10);
+        assertThat(applied).as("the last change still goes out").isEqualTo(last);
+    }
+
+    @Test
     void aWindowNeverWaitsLongerThanItsMinimum() {
         ApplyWindow w = new ApplyWindow(Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ZERO);
         assertThat(w.max()).isEqualTo(Duration.ofSeconds(4));

@@ -11,31 +11,41 @@ class FetchHealthTest {
     private final MovableClock clock = new MovableClock();
 
     @Test
-    void backsOffExponentiallyUpToAMinuteAndRecoversOnSuccess() {
+    void aShortOutageIsRetriedAtTheNormalPaceALongOneBacksOffExponentiallyUpToAMinute() {
         FetchHealth h = new FetchHealth(clock);
         assertThat(h.reachable()).as("not before a first answer").isFalse();
         h.success();
         assertThat(h.reachable()).isTrue();
         assertThat(h.due()).isTrue();
 
-        h.failure("boom");
+        for (int s = 0; s < FetchHealth.OUTAGE_GRACE.toSeconds(); s++) {   // one failed poll a second
+            h.failure("boom");
+            assertThat(h.backoff()).as("%d s into the outage", s).isZero();
+            assertThat(h.due()).isTrue();
+            clock.move(Duration.ofSeconds(1));
+        }
+        assertThat(h.reachable()).isFalse();
+        h.failure("boom");                                           // the outage has lasted the grace period
         assertThat(h.backoff()).isEqualTo(Duration.ofSeconds(1));
         assertThat(h.due()).isFalse();
         clock.move(Duration.ofSeconds(1));
         assertThat(h.due()).isTrue();
+        h.failure("boom");
+        assertThat(h.backoff()).isEqualTo(Duration.ofSeconds(2));
         for (int i = 0; i < 10; i++) {
             h.failure("boom");
         }
         assertThat(h.backoff()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(h.consecutiveFailures()).isEqualTo(11);
-        assertThat(h.totalFailures()).isEqualTo(11);
+        assertThat(h.consecutiveFailures()).isEqualTo(42);
+        assertThat(h.totalFailures()).isEqualTo(42);
         assertThat(h.lastError()).contains("boom");
-        assertThat(h.reachable()).isFalse();
 
-        h.success();
+        h.success();                                                 // the back-off resets on the first success
         assertThat(h.due()).isTrue();
         assertThat(h.backoff()).isZero();
-        assertThat(h.totalFailures()).as("a counter, not reset").isEqualTo(11);
+        assertThat(h.totalFailures()).as("a counter, not reset").isEqualTo(42);
+        h.failure("again");
+        assertThat(h.backoff()).as("a new outage starts a new grace period").isZero();
     }
 
     @Test
