@@ -41,6 +41,9 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,9 +127,18 @@ final class ControllerWiring {
         main.configure().addRoutesBuilder(new PipelineRoutes(pools, pending, cfg.updateType(), stages));
     }
 
+    private static String templateText(Ep2Config cfg) {
+        try {
+            return Files.readString(cfg.templateFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read template_file " + cfg.templateFile() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** One pool's state and the stage objects made for it; its metrics carry its backend name. */
     private static Pool pool(PoolSpec spec, Ep2Config cfg, PrometheusMeterRegistry meters) {
-        ServerLineFormat format = new ServerLineFormat(spec.backendMaxconn(), spec.checkInterval());
+        ServerLineFormat format = new ServerLineFormat(spec.backendMaxconn(), spec.checkInterval(),
+                ServerLineFormat.downInterval(spec.downCheckInterval(), templateText(cfg)));
         AppliedBackends applied = new AppliedBackends();
         FetchHealth fetchHealth = new FetchHealth();
         BackendSetReader reader = new BackendSetReader(spec.backendPort().orElse(0));

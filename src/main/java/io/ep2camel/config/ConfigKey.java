@@ -30,6 +30,10 @@ public enum ConfigKey {
             "maxconn on every server line (unset: HAProxy's default)"),
     CHECK_INTERVAL("haproxy", "check_interval", KeyType.HAPROXY_TIME, null,
             "health check interval, inter on every server line: milliseconds or HAProxy time (2s)"),
+    DOWN_CHECK_INTERVAL("haproxy", "down_check_interval", KeyType.HAPROXY_TIME, "200ms",
+            "downinter on every server line: how often a server that is DOWN is checked — a new one until it passes"
+                    + " its first check, so it takes traffic as soon as it is ready, not a whole inter later; servers"
+                    + " that are UP keep inter. Not written when the template sets downinter itself"),
     UPDATE_TYPE("haproxy", "update_type", KeyType.TEXT, "update_by_runtime",
             "update_by_config (render + reload) or update_by_runtime (stats socket, no reload)"),
     NODE_SLOTS("haproxy", "node_slots", KeyType.POSITIVE_INT, "50",

@@ -21,7 +21,7 @@ final class PoolOverlay {
     private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     /** [haproxy] keys a pool may set for itself: what its servers look like. */
     private static final Set<ConfigKey> POOL_KEYS = Set.of(ConfigKey.BACKEND_NAME, ConfigKey.ORCHESTRATOR,
-            ConfigKey.BACKEND_PORT, ConfigKey.BACKEND_MAXCONN, ConfigKey.CHECK_INTERVAL, ConfigKey.NODE_SLOTS,
+            ConfigKey.BACKEND_PORT, ConfigKey.BACKEND_MAXCONN, ConfigKey.CHECK_INTERVAL, ConfigKey.DOWN_CHECK_INTERVAL, ConfigKey.NODE_SLOTS,
             ConfigKey.EMPTY_CONFIRMATIONS);
     /** Orchestrator keys a pool may set for itself: what to watch; connections and credentials are shared. */
     private static final Set<ConfigKey> POOL_ROUTE_KEYS = Set.of(ConfigKey.ASG_NAME, ConfigKey.IP_TYPE, ConfigKey.USE_PUBLIC_IP,

@@ -52,6 +52,10 @@ public final class PoolSpec {
         return get(ConfigKey.CHECK_INTERVAL);
     }
 
+    public Optional<String> downCheckInterval() {
+        return get(ConfigKey.DOWN_CHECK_INTERVAL);
+    }
+
     public int nodeSlots() {
         return get(ConfigKey.NODE_SLOTS).map(Integer::parseInt).orElse(0);
     }

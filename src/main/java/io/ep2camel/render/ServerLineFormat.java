@@ -5,13 +5,21 @@ import io.ep2camel.model.Backend;
 import java.util.Optional;
 
 /**
- * The options every generated server line carries: {@code check}, plus maxconn/inter from
- * backend_maxconn/check_interval when set. One place, so the config file and servers added at
- * runtime get the same options.
+ * The options every generated server line carries: {@code check}, plus inter/downinter/maxconn
+ * from check_interval/down_check_interval/backend_maxconn when set. One place, so the config file
+ * and servers added at runtime get the same options.
+ * <p>
+ * downinter is what makes a new server's entry take the time the server needs: it is checked every
+ * downinter while DOWN (waiting for its first passed check, or failing), and every inter once UP,
+ * so the template's cadence for servers in service is untouched.
  */
-public record ServerLineFormat(Optional<Integer> maxconn, Optional<String> checkInterval) {
+public record ServerLineFormat(Optional<Integer> maxconn, Optional<String> checkInterval, Optional<String> downInterval) {
 
-    /** Options after the address, e.g. {@code check inter 2s maxconn 100}. */
+    public ServerLineFormat(Optional<Integer> maxconn, Optional<String> checkInterval) {
+        this(maxconn, checkInterval, Optional.empty());
+    }
+
+    /** Options after the address, e.g. {@code check inter 2s maxconn 100 weight 3 downinter 200ms}. */
     public String options(int weight) {
         StringBuilder b = new StringBuilder("check");
         checkInterval.ifPresent(i -> b.append(" inter ").append(i));
@@ -19,11 +27,20 @@ public record ServerLineFormat(Optional<Integer> maxconn, Optional<String> check
         if (weight > 0) {
             b.append(" weight ").append(weight);
         }
+        downInterval.ifPresent(i -> b.append(" downinter ").append(i));
         return b.toString();
     }
 
     /** {@code server <stable name> <address> <options>} */
     public String line(Backend b) {
         return "server " + b.serverName() + " " + b.address() + " " + options(b.weight());
+    }
+
+    /**
+     * down_check_interval unless the template sets downinter itself (e.g. on default-server): a
+     * server line's option would override the operator's own choice.
+     */
+    public static Optional<String> downInterval(Optional<String> configured, String templateText) {
+        return templateText.matches("(?s).*\\bdowninter\\b.*") ? Optional.empty() : configured;
     }
 }

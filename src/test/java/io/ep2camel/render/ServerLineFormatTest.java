@@ -37,6 +37,17 @@ class ServerLineFormatTest {
     }
 
     @Test
+    void downinter_last_and_only_when_the_template_does_not_set_it() {
+        ServerLineFormat down = new ServerLineFormat(Optional.of(100), Optional.of("2s"), Optional.of("200ms"));
+        assertThat(down.options(3)).isEqualTo("check inter 2s maxconn 100 weight 3 downinter 200ms");
+        assertThat(down.options(0)).isEqualTo("check inter 2s maxconn 100 downinter 200ms");
+        assertThat(ServerLineFormat.downInterval(Optional.of("200ms"), "backend be\n    default-server downinter 5s\n"))
+                .as("the operator's own downinter wins").isEmpty();
+        assertThat(ServerLineFormat.downInterval(Optional.of("200ms"), "backend be\n    default-server inter 1s\n"))
+                .contains("200ms");
+    }
+
+    @Test
     void weight_only_when_set() {
         assertThat(PLAIN.options(10)).isEqualTo("check weight 10");
         assertThat(FULL.options(256)).isEqualTo("check inter 2s maxconn 100 weight 256");
