@@ -1,0 +1,69 @@
+package io.ep2camel;
+
+import io.ep2camel.testsupport.Ep2Fixture;
+import io.ep2camel.testsupport.HttpBackends;
+import io.ep2camel.testsupport.RequestLoop;
+import io.ep2camel.testsupport.WarmingBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Health-gated entry, update_by_runtime, real HAProxy: a new instance that needs time to get ready
+ * gets no client request before it passed a check, is re-checked every down_check_interval while it
+ * is not ready (not every inter: it is served as soon as it is ready), and once UP is checked at the
+ * template's own inter again. inter is 3 s here so that the two cadences cannot be confused.
+ */
+class EntryCheckE2ETest {
+    private Ep2Fixture fx;
+    private HttpBackends base;
+    private WarmingBackend late;
+
+    @BeforeEach
+    void setUp() {
+        fx = new Ep2Fixture();
+        fx.set("update_type", "update_by_runtime").set("node_slots", "2").set("check_interval", "3s")
+                .set("down_check_interval", "100ms");
+        fx.write(fx.template, fx.templateText("    {{nodes}}")
+                .replace("option httpchk GET /", "option httpchk GET " + WarmingBackend.HEALTH_PATH));
+        base = HttpBackends.start(1);
+        late = new WarmingBackend("late");
+    }
+
+    @AfterEach
+    void tearDown() {
+        late.close();
+        base.close();
+        fx.close();
+    }
+
+    @Test
+    void aNewServerTakesNoRequestBeforeItsFirstPassedCheckIsRecheckedOftenWhileDownAndKeepsInterOnceUp()
+            throws Exception {
+        fx.backends(List.of(base.port(0)));
+        fx.startController();
+        fx.awaitServed("b1");
+        try (RequestLoop load = RequestLoop.start(fx.frontendPort)) {
+            fx.backends(List.of(base.port(0), late.port()));
+            // not ready: failing checks come every down_check_interval — several within one inter
+            await().atMost(Duration.ofSeconds(10)).until(() -> late.checks() >= 5);
+            assertThat(late.requests()).as("client requests to a server that has not passed a check").isZero();
+
+            late.ready();
+            await().atMost(Duration.ofSeconds(10)).until(() -> late.requests() > 0);
+            assertThat(late.requestsBeforeReady()).as("client requests before it was ready").isZero();
+
+            int checksWhenUp = late.checks();
+            Thread.sleep(2000);   // a window shorter than inter: an UP server is checked at most once in it
+            assertThat(late.checks() - checksWhenUp).as("checks of the UP server in 2 s, inter 3 s").isLessThanOrEqualTo(1);
+            load.close();
+            assertThat(load.failures()).as("failed client requests").isEmpty();
+        }
+    }
+}
