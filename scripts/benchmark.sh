@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll] | jar
+# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll] | jar | scenarios [...]
 #   all       the whole suite (~6 min on 2 cores): convergence p50/p95/max for file and consul watch x
 #             update_by_config and update_by_runtime, failed requests during 100 scale events under load
 #             (both update types), runtime apply cost for 10/100/1000/5000 servers, the jar's start-up,
@@ -8,6 +8,10 @@
 #   jar       the built jar's start-up, RSS and CPU idle and under churn: plain java -jar (no flag)
 #             and etc/ep2.service's flags + class-data archive, 3 start-ups each (~4 min)
 #   runtime   apply cost of N server changes over the stats socket: batched vs one connection per command
+#   scenarios the churn scenarios with checks inter 1s rise 1 (issue #17): consul watch and aws polled every
+#             1 s x both update types under 4 client threads, recovery after a 3 s outage, calls during a
+#             long outage, the idle jar watching Consul (~12 min); [--steps N] [--outage-seconds S]
+#             [--only churn|recovery|outage|idle]
 #   consul    convergence latency (p50/p95/max) from a Consul catalog change to HAProxy serving the new
 #             server: watch vs poll, update_by_config vs update_by_runtime (Consul API double, ~6 min)
 set -euo pipefail
@@ -22,7 +26,7 @@ if ! { mvn -q -B test-compile && mvn -q -B dependency:build-classpath -Dmdep.inc
 fi
 cp="target/test-classes:target/classes:$(cat "$cp_file")"
 what=${1:-runtime}; shift || true
-if [ "$what" = all ] || [ "$what" = jar ]; then
+if [ "$what" = all ] || [ "$what" = jar ] || [ "$what" = scenarios ]; then
   mvn -q -B package -DskipTests >"$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
 fi
 case "$what" in
@@ -30,5 +34,6 @@ case "$what" in
   runtime) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.RuntimeApplyBenchmark "$@" ;;
   consul) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ConvergenceBenchmark "$@" ;;
   jar) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.JarProbe "$@" ;;
-  *) echo "unknown benchmark '$what' (known: all, runtime, consul, jar)" >&2; exit 2 ;;
+  scenarios) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ScenarioBenchmark "$@" ;;
+  *) echo "unknown benchmark '$what' (known: all, runtime, consul, jar, scenarios)" >&2; exit 2 ;;
 esac

@@ -16,6 +16,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The core pipeline, as the design card draws it: a source (the poll timer, or a watch pushing to
@@ -54,9 +55,14 @@ public class PipelineRoutes extends RouteBuilder {
      * pollTimeout: seda's consumer sleeps a whole pollTimeout (1 s by default) if it first polls
      * while Camel is still starting, which would delay the bootstrap by that much.
      */
-    static final String APPLY = "seda:ep2-apply?waitForTaskToComplete=Always&timeout=0&pollTimeout=100";
+    static final String APPLY = "seda:ep2-apply?waitForTaskToComplete=Always&timeout=0&pollTimeout=100&queue=#"
+            + PipelineRoutes.APPLY_QUEUE;
     /** At most one wake-up waits (a second is dropped): the one in the queue takes the newest due time. */
-    static final String APPLY_DUE = "seda:ep2-apply-due?size=1&discardWhenFull=true&waitForTaskToComplete=Never";
+    static final String APPLY_DUE = "seda:ep2-apply-due?discardWhenFull=true&waitForTaskToComplete=Never&pollTimeout=100"
+            + "&queue=#" + PipelineRoutes.APPLY_DUE_QUEUE;
+    /** The seda queues' beans: {@link IdleWaitQueue}s, so nothing wakes while nothing waits. */
+    static final String APPLY_QUEUE = "ep2ApplyQueue";
+    static final String APPLY_DUE_QUEUE = "ep2ApplyDueQueue";
     static final String UPDATE_BY_CONFIG = "direct:ep2-update-by-config";
     static final String UPDATE_BY_RUNTIME = "direct:ep2-update-by-runtime";
     /** render → validate → write → reload: update_by_config's steps, and update_by_runtime's when it must reload. */
@@ -81,6 +87,12 @@ public class PipelineRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        IdleWaitQueue<Exchange> applyQueue = new IdleWaitQueue<>();
+        IdleWaitQueue<Exchange> dueQueue = new IdleWaitQueue<>(1);
+        getContext().getRegistry().bind(APPLY_QUEUE, applyQueue);
+        getContext().getRegistry().bind(APPLY_DUE_QUEUE, dueQueue);
+        getContext().getManagementStrategy().addEventNotifier(new QueueRelease(Map.of("ep2-apply", applyQueue,
+                "ep2-apply-due", dueQueue)));
         configureSources();
         configureDiff();
         configureApply();

@@ -38,7 +38,7 @@ public final class JarProbe {
             this.label = label;
         }
     }
-    private static final long CLOCK_TICKS = 100;   // USER_HZ on Linux
+    static final long CLOCK_TICKS = 100;   // USER_HZ on Linux
 
     public record Usage(double rssMb, double cpuPercent) {
     }
@@ -195,13 +195,13 @@ public final class JarProbe {
         }
     }
 
-    private static long cpuTicks(long pid) throws IOException {
+    static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);   // utime, stime (fields 14 and 15)
     }
 
-    private static double rssMb(long pid) throws IOException {
+    static double rssMb(long pid) throws IOException {
         return Arrays.stream(Files.readString(Path.of("/proc/" + pid + "/status")).split("\n"))
                 .filter(l -> l.startsWith("VmRSS:")).findFirst()
                 .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024.0).orElse(0.0);
