@@ -114,7 +114,10 @@ public final class Ep2Application {
         }
     }
 
-    /** Waits (bounded) for the bootstrap to be applied, then releases the heap once. */
+    /**
+     * Waits (bounded) for the bootstrap to be applied, then releases the heap once, and trims the
+     * native heap every {@link IdleHeap#TRIM_INTERVAL} after that.
+     */
     private void releaseHeapAfterBootstrap() {
         long deadline = System.nanoTime() + BOOTSTRAP_WAIT.toNanos();
         try {
@@ -122,6 +125,9 @@ public final class Ep2Application {
                 Thread.sleep(200);
             }
             IdleHeap.release();
+            while (IdleHeap.trimNativeHeap()) {
+                Thread.sleep(IdleHeap.TRIM_INTERVAL.toMillis());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

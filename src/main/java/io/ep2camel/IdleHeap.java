@@ -7,6 +7,8 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * A controller is idle almost all the time, yet a plain {@code java -jar} keeps the heap its
@@ -16,12 +18,19 @@ import java.lang.management.ManagementFactory;
  * rounds allocate is returned too. Only flags the operator left at their defaults are changed
  * (they are "manageable": settable while the JVM runs); the price is one full collection after
  * start-up (tens of milliseconds) and, under G1, one concurrent cycle per idle minute.
+ * <p>
+ * The C heap too: what the start-up's class loading, JIT and I/O freed stays in glibc's malloc
+ * arenas (about 20 MB here) until trimmed. {@link #trimNativeHeap()}, called after the release, asks the JVM's own diagnostic
+ * command (System.trim_native_heap, malloc_trim) to give it back, after the bootstrap and then every
+ * {@link #TRIM_INTERVAL} (what JDK 21's TrimNativeHeapInterval does; this JDK 17 has only the command).
  */
 final class IdleHeap {
     private static final Logger LOG = LoggerFactory.getLogger(IdleHeap.class);
     static final String MIN_FREE = "10";
     static final String MAX_FREE = "30";
     static final String G1_IDLE_COLLECTION_MS = "60000";
+    static final java.time.Duration TRIM_INTERVAL = java.time.Duration.ofMinutes(5);
+    private static final String DIAGNOSTIC_COMMAND = "com.sun.management:type=DiagnosticCommand";
 
     private IdleHeap() {
     }
@@ -39,6 +48,19 @@ final class IdleHeap {
             LOG.debug("heap free ratios left as they are: {}", e.getMessage());
         }
         System.gc();
+    }
+
+    /** Gives malloc's free memory back to the OS; false where the JVM has no such command (not glibc, older JDK). */
+    static boolean trimNativeHeap() {
+        try {
+            Object answer = ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName(DIAGNOSTIC_COMMAND),
+                    "systemTrimNativeHeap", new Object[0], new String[0]);
+            LOG.debug("native heap trimmed: {}", String.valueOf(answer).strip());
+            return true;
+        } catch (JMException | RuntimeException e) {
+            LOG.debug("native heap not trimmed: {}", e.getMessage());
+            return false;
+        }
     }
 
     private static void setIfDefault(HotSpotDiagnosticMXBean vm, String flag, String value) {
