@@ -116,7 +116,7 @@ public final class Ep2Application {
 
     /**
      * Waits (bounded) for the bootstrap to be applied, then releases the heap once, and trims the
-     * native heap every {@link IdleHeap#TRIM_INTERVAL} after that.
+     * native heap from then on ({@link IdleHeap#nextTrimPause}).
      */
     private void releaseHeapAfterBootstrap() {
         long deadline = System.nanoTime() + BOOTSTRAP_WAIT.toNanos();
@@ -125,8 +125,10 @@ public final class Ep2Application {
                 Thread.sleep(200);
             }
             IdleHeap.release();
+            Duration pause = null;
             while (IdleHeap.trimNativeHeap()) {
-                Thread.sleep(IdleHeap.TRIM_INTERVAL.toMillis());
+                pause = IdleHeap.nextTrimPause(pause);
+                Thread.sleep(pause.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import javax.management.JMException;
 import javax.management.ObjectName;
 
@@ -21,15 +22,22 @@ import javax.management.ObjectName;
  * <p>
  * The C heap too: what the start-up's class loading, JIT and I/O freed stays in glibc's malloc
  * arenas (about 20 MB here) until trimmed. {@link #trimNativeHeap()}, called after the release, asks the JVM's own diagnostic
- * command (System.trim_native_heap, malloc_trim) to give it back, after the bootstrap and then every
- * {@link #TRIM_INTERVAL} (what JDK 21's TrimNativeHeapInterval does; this JDK 17 has only the command).
+ * command (System.trim_native_heap, malloc_trim) to give it back, after the bootstrap, more often while
+ * the start-up settles, then every {@link #TRIM_INTERVAL} (what JDK 21's TrimNativeHeapInterval does;
+ * this JDK 17 has only the command).
  */
 final class IdleHeap {
     private static final Logger LOG = LoggerFactory.getLogger(IdleHeap.class);
     static final String MIN_FREE = "10";
     static final String MAX_FREE = "30";
     static final String G1_IDLE_COLLECTION_MS = "60000";
-    static final java.time.Duration TRIM_INTERVAL = java.time.Duration.ofMinutes(5);
+    /**
+     * Native heap trims: the first right after the release, then after 15 s, 30 s, 1, 2, 4 minutes
+     * (start-up's JIT and class loading go on for a while and leave freed arenas behind), then every
+     * 5 minutes.
+     */
+    static final Duration FIRST_TRIM_PAUSE = Duration.ofSeconds(15);
+    static final Duration TRIM_INTERVAL = Duration.ofMinutes(5);
     private static final String DIAGNOSTIC_COMMAND = "com.sun.management:type=DiagnosticCommand";
 
     private IdleHeap() {
@@ -48,6 +56,15 @@ final class IdleHeap {
             LOG.debug("heap free ratios left as they are: {}", e.getMessage());
         }
         System.gc();
+    }
+
+    /** The pause before the next trim: doubling from {@link #FIRST_TRIM_PAUSE}, at most {@link #TRIM_INTERVAL}. */
+    static Duration nextTrimPause(Duration previous) {
+        if (previous == null) {
+            return FIRST_TRIM_PAUSE;
+        }
+        Duration doubled = previous.multipliedBy(2);
+        return doubled.compareTo(TRIM_INTERVAL) > 0 ? TRIM_INTERVAL : doubled;
     }
 
     /** Gives malloc's free memory back to the OS; false where the JVM has no such command (not glibc, older JDK). */
