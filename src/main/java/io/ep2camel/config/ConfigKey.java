@@ -48,7 +48,7 @@ public enum ConfigKey {
             "the longest a change waits under continuous churn; default 4 x debounce_min"),
     RELOAD_MIN_INTERVAL("haproxy", "reload_min_interval", KeyType.SECONDS_OR_ZERO, "1",
             "update_by_config: at least this many seconds between two reloads; changes meanwhile are applied together"),
-    RELOAD_COALESCE("haproxy", "reload_coalesce", KeyType.SECONDS_OR_ZERO, "0.05",
+    RELOAD_COALESCE("haproxy", "reload_coalesce", KeyType.SECONDS_OR_ZERO, "0.1",
             "update_by_config: a change waits this many seconds for the changes that come with it (a rolling step's"
                     + " register and deregister), so they go out in one reload (0 = at once)"),
     SERVICE_NAME("haproxy", "service_name", KeyType.TEXT, "haproxy",

@@ -48,8 +48,13 @@ public final class ExecCommandRunner {
         return result(argv, done.getMessage());
     }
 
-    /** The exec headers for one argument list: never a shell string, so no value is read by a shell. */
+    /**
+     * The exec headers for one argument list: never a shell string, so no value is read by a shell.
+     * The body is emptied: camel-exec feeds a body to the command's stdin, and none of these
+     * commands reads one (haproxy -c was handed the candidate file's content for nothing).
+     */
     public void prepare(Message m, List<String> argv) {
+        m.setBody(null);
         m.setHeader(ExecBinding.EXEC_COMMAND_EXECUTABLE, argv.get(0));
         m.setHeader(ExecBinding.EXEC_COMMAND_ARGS, argv.subList(1, argv.size()));
         m.setHeader(ExecBinding.EXEC_COMMAND_TIMEOUT, timeout.toMillis());

@@ -41,7 +41,8 @@ import static io.ep2camel.testsupport.LoopbackBackends.ip;
  *   <li><b>idle</b>: the built jar ({@code java -jar}, no flag) watching Consul, left alone for 30 s,
  *       then its CPU over 60 s and the Consul calls it made meanwhile.</li>
  * </ul>
- * Run: {@code bash scripts/benchmark.sh scenarios [--steps 20] [--outage-seconds 90] [--only churn|recovery|outage|idle]}.
+ * Run: {@code bash scripts/benchmark.sh scenarios [--steps 20] [--outage-seconds 90] [--only churn|recovery|outage|idle]
+ * [--leg consul_config|consul_runtime|aws_config|aws_runtime]}.
  */
 public final class ScenarioBenchmark {
     private static final int LOAD_THREADS = 4;
@@ -71,20 +72,23 @@ public final class ScenarioBenchmark {
         int steps = 20;
         int outageSeconds = 90;
         String only = "";
+        List<Leg> legs = List.of(Leg.values());
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--leg" -> legs = List.of(Leg.valueOf(args[++i].toUpperCase()));
                 case "--steps" -> steps = Integer.parseInt(args[++i]);
                 case "--outage-seconds" -> outageSeconds = Integer.parseInt(args[++i]);
                 case "--only" -> only = args[++i];
                 default -> throw new IllegalArgumentException(
-                        "usage: [--steps N] [--outage-seconds S] [--only churn|recovery|outage|idle], not " + args[i]);
+                        "usage: [--steps N] [--outage-seconds S] [--only churn|recovery|outage|idle]"
+                                + " [--leg consul_config|consul_runtime|aws_config|aws_runtime], not " + args[i]);
             }
         }
         StringBuilder md = new StringBuilder();
         if (only.isEmpty() || only.equals("churn")) {
             md.append("| scenario (checks inter 1s rise 1) | steps | p50 (ms) | p95 (ms) | max (ms) | requests answered | failed |\n")
                     .append("|---|---:|---:|---:|---:|---:|---:|\n");
-            for (Leg leg : Leg.values()) {
+            for (Leg leg : legs) {
                 progress("churn: " + leg.label());
                 md.append(churn(leg, steps)).append('\n');
             }
@@ -92,7 +96,7 @@ public final class ScenarioBenchmark {
         }
         if (only.isEmpty() || only.equals("recovery")) {
             md.append("| recovery after a 3 s outage (3 poll periods) | first change served (ms, 3 outages) |\n|---|---:|\n");
-            for (Leg leg : Leg.values()) {
+            for (Leg leg : legs) {
                 progress("recovery: " + leg.label());
                 md.append(recovery(leg)).append('\n');
             }
@@ -101,7 +105,7 @@ public final class ScenarioBenchmark {
         if (only.isEmpty() || only.equals("outage")) {
             md.append("| long outage (%d s) | calls in its first 30 s | calls per minute after that |\n|---|---:|---:|\n"
                     .formatted(outageSeconds));
-            for (Leg leg : List.of(Leg.CONSUL_RUNTIME, Leg.AWS_RUNTIME)) {
+            for (Leg leg : legs.size() == 1 ? legs : List.of(Leg.CONSUL_RUNTIME, Leg.AWS_RUNTIME)) {
                 progress("long outage: " + leg.label());
                 md.append(outage(leg, outageSeconds)).append('\n');
             }
