@@ -278,7 +278,7 @@ public final class ScenarioBenchmark {
         List<String> ms = new ArrayList<>();
         try (World w = new World(leg)) {
             w.start();
-            w.fx.awaitServed(w.roll());
+            w.servedAfter(System.nanoTime(), w.roll());
             for (int i = 0; i < 3; i++) {
                 Thread.sleep(1500);
                 w.failing(true);
