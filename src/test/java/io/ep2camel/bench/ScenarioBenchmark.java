@@ -38,10 +38,12 @@ import static io.ep2camel.testsupport.LoopbackBackends.ip;
  *       made: time to the new instance's first answer. 3 times per leg.</li>
  *   <li><b>outage</b>: a long outage ({@code --outage-seconds}, 90 by default): the calls the
  *       controller makes to the failing orchestrator in its first 30 s and in the rest, per minute.</li>
+ *   <li><b>storm</b>: 100 catalog events in 10 s (an instance in or out every 100 ms), consul watch,
+ *       update_by_config: the reloads they cost, counted from the controller's log.</li>
  *   <li><b>idle</b>: the built jar ({@code java -jar}, no flag) watching Consul, left alone for 30 s,
  *       then its CPU over 60 s and the Consul calls it made meanwhile.</li>
  * </ul>
- * Run: {@code bash scripts/benchmark.sh scenarios [--steps 20] [--outage-seconds 90] [--only churn|recovery|outage|idle]
+ * Run: {@code bash scripts/benchmark.sh scenarios [--steps 20] [--outage-seconds 90] [--only churn|recovery|outage|storm|idle]
  * [--leg consul_config|consul_runtime|aws_config|aws_runtime]}.
  */
 public final class ScenarioBenchmark {
@@ -80,7 +82,7 @@ public final class ScenarioBenchmark {
                 case "--outage-seconds" -> outageSeconds = Integer.parseInt(args[++i]);
                 case "--only" -> only = args[++i];
                 default -> throw new IllegalArgumentException(
-                        "usage: [--steps N] [--outage-seconds S] [--only churn|recovery|outage|idle]"
+                        "usage: [--steps N] [--outage-seconds S] [--only churn|recovery|outage|storm|idle]"
                                 + " [--leg consul_config|consul_runtime|aws_config|aws_runtime], not " + args[i]);
             }
         }
@@ -110,6 +112,10 @@ public final class ScenarioBenchmark {
                 md.append(outage(leg, outageSeconds)).append('\n');
             }
             md.append('\n');
+        }
+        if (only.isEmpty() || only.equals("storm")) {
+            progress("storm: 100 Consul events in 10 s, update_by_config");
+            md.append(storm()).append("\n\n");
         }
         if (only.isEmpty() || only.equals("idle")) {
             progress("idle: target/ep2-camel.jar watching Consul");
@@ -305,6 +311,39 @@ public final class ScenarioBenchmark {
             w.failing(false);
             return "| %s | %d | %.1f |".formatted(leg.label(), inGrace, after * 60.0 / (seconds - 30));
         }
+    }
+
+    /** Reloads (applied update_by_config rounds) for 100 events in 10 s. */
+    static String storm() throws Exception {
+        try (World w = new World(Leg.CONSUL_CONFIG)) {
+            w.start();
+            Thread.sleep(1500);
+            long before = applied(w);
+            long t0 = System.nanoTime();
+            for (int e = 0; e < 100; e++) {
+                int n = 2 + e % (INSTANCES - 1);
+                if (e / (INSTANCES - 1) % 2 == 0) {
+                    w.consul.register(instance("b" + n, "web").address(ip(n)).port(w.servers.port()));
+                } else {
+                    w.consul.deregister("b" + n);
+                }
+                long next = t0 + (e + 1) * 100_000_000L;
+                Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
+            }
+            Thread.sleep(2000);                      // the held last change goes out
+            long reloads = applied(w) - before;
+            return "| storm, consul watch, update_by_config | events | seconds | reloads |\n|---|---:|---:|---:|\n"
+                    + "| 100 catalog events, one every 100 ms | 100 | 10 | %d |".formatted(reloads);
+        }
+    }
+
+    /** ep2_applies_total{kind="reload"} from the controller's /observe/metrics. */
+    private static long applied(World w) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + w.fx.observePort + "/observe/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return r.body().lines().filter(l -> l.startsWith("ep2_applies_total{") && l.contains("kind=\"reload\""))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /** The jar as a user starts it (no flag), watching Consul: CPU and Consul calls while nothing changes. */
