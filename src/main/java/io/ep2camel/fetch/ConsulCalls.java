@@ -3,6 +3,7 @@ package io.ep2camel.fetch;
 import com.google.common.net.HostAndPort;
 import okhttp3.Call;
 import okhttp3.Interceptor;
+import okhttp3.Request;
 import okhttp3.Response;
 import org.kiwiproject.consul.util.failover.ConsulFailoverInterceptor;
 
@@ -26,8 +27,13 @@ final class ConsulCalls extends ConsulFailoverInterceptor {
     /** Threads whose calls are cancelled as they start (a stop racing the start of a call). */
     private final Set<Thread> refused = ConcurrentHashMap.newKeySet();
 
-    ConsulCalls(String host, int port) {
+    private final ConsulToken token;
+    private final ConsulScope scope;
+
+    ConsulCalls(String host, int port, ConsulToken token, ConsulScope scope) {
         super(List.of(HostAndPort.fromParts(host, port)), 1); // its failover strategy is never asked: see intercept
+        this.token = token;
+        this.scope = scope;
     }
 
     @Override
@@ -38,7 +44,12 @@ final class ConsulCalls extends ConsulFailoverInterceptor {
             if (refused.contains(caller)) {
                 chain.call().cancel();
             }
-            return chain.proceed(chain.request());
+            Request.Builder request = chain.request().newBuilder().url(scope.url(chain.request().url()));
+            // the token as a header, read per call (token_file rotation); never in the URL
+            token.current().ifPresent(t -> request.header("X-Consul-Token", t));
+            Response response = chain.proceed(request.build());
+            scope.checkStaleness(response);
+            return response;
         } catch (IOException e) {
             // OkHttp's Interceptor throws IOException, the parent's signature does not: rethrown
             // as is, so OkHttp and consul-client see the error exactly as without this interceptor
