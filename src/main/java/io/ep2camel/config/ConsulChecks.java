@@ -100,6 +100,23 @@ final class ConsulChecks {
                 }
             }
         }
+        // the TLS files are read now, so a bad one stops the start (exit 2) before anything runs
+        readable(file, ConfigKey.CONSUL_CA_FILE, v, p -> ConsulTls.certificates(p));
+        readable(file, ConfigKey.CONSUL_CERT_FILE, v, p -> ConsulTls.certificates(p));
+        readable(file, ConfigKey.CONSUL_KEY_FILE, v, p -> ConsulTls.privateKey(p));
+        if (caPath != null) {
+            try (java.util.stream.Stream<Path> files = Files.list(Path.of(caPath))) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    try {
+                        ConsulTls.certificates(f);
+                    } catch (IllegalArgumentException e) {
+                        throw ConfigException.forKey(file, null, ConfigKey.CONSUL_CA_PATH, e.getMessage());
+                    }
+                }
+            } catch (IOException e) {
+                throw ConfigException.forKey(file, null, ConfigKey.CONSUL_CA_PATH, "cannot be listed: " + e.getMessage());
+            }
+        }
         if (Integer.parseInt(v.get(ConfigKey.CONSUL_MAX_STALE)) > 86400) {
             throw ConfigException.forKey(file, null, ConfigKey.CONSUL_MAX_STALE, "at most 86400 seconds, not "
                     + v.get(ConfigKey.CONSUL_MAX_STALE));
@@ -109,6 +126,19 @@ final class ConsulChecks {
             if (n != null && !CONSUL_NAME.matcher(n).matches()) {
                 throw ConfigException.forKey(file, null, k, "not a Consul name (letters, digits, '-', '_', '.'): '" + n + "'");
             }
+        }
+    }
+
+    private static void readable(String file, ConfigKey k, Map<ConfigKey, String> v,
+                                 java.util.function.Consumer<Path> read) throws ConfigException {
+        String p = v.get(k);
+        if (p == null) {
+            return;
+        }
+        try {
+            read.accept(Path.of(p));
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.forKey(file, null, k, e.getMessage());
         }
     }
 

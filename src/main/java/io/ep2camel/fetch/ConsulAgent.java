@@ -2,6 +2,7 @@ package io.ep2camel.fetch;
 
 import io.ep2camel.config.ConfigKey;
 import io.ep2camel.config.ConsulAddress;
+import io.ep2camel.config.ConsulTls;
 import io.ep2camel.config.Ep2Config;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;

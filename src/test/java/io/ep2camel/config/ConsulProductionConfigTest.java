@@ -127,6 +127,17 @@ class ConsulProductionConfigTest {
     }
 
     @Test
+    void aTlsFileThatDoesNotParseStopsTheStartNamingKeyAndFile() throws Exception {
+        Path ca = file("ca.pem", "not a certificate", "rw-r--r--");
+        assertThatThrownBy(() -> load("ca_file = " + ca + "\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[CONSUL] ca_file: " + ca + ": not a PEM certificate file");
+        Path key = file("k.pem", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "rw-------");
+        Path cert = file("c.pem", "x", "rw-r--r--");
+        assertThatThrownBy(() -> load("cert_file = " + cert + "\nkey_file = " + key + "\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("[CONSUL] cert_file: " + cert);
+    }
+
+    @Test
     void anotherOrchestratorIgnoresTheConsulFiles() throws Exception {
         Files.writeString(dir.resolve("t.template"), "listen be\n    {{nodes}}\n");
         Files.writeString(dir.resolve("b.txt"), "");

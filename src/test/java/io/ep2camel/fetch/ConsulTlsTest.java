@@ -1,5 +1,6 @@
 package io.ep2camel.fetch;
 
+import io.ep2camel.config.ConsulTls;
 import io.ep2camel.testsupport.ConsulDouble;
 import io.ep2camel.testsupport.TestCertificates;
 import org.junit.jupiter.api.BeforeAll;

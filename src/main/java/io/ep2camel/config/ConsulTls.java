@@ -1,4 +1,4 @@
-package io.ep2camel.fetch;
+package io.ep2camel.config;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -103,7 +103,7 @@ public final class ConsulTls {
         }
     }
 
-    static List<Certificate> certificates(Path file) {
+    public static List<Certificate> certificates(Path file) {
         try {
             List<Certificate> out = new ArrayList<>(CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file))));
@@ -116,7 +116,7 @@ public final class ConsulTls {
         }
     }
 
-    static PrivateKey privateKey(Path file) {
+    public static PrivateKey privateKey(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
