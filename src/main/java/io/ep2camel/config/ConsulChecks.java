@@ -50,6 +50,12 @@ final class ConsulChecks {
             throw ConfigException.forKey(file, section, ConfigKey.CONSUL_WAIT,
                     "at most 600 seconds (Consul's limit), not " + v.get(ConfigKey.CONSUL_WAIT));
         }
+        for (ConfigKey k : new ConfigKey[] {ConfigKey.CONSUL_NAMESPACE, ConfigKey.CONSUL_PARTITION}) {
+            String n = v.get(k);
+            if (n != null && !CONSUL_NAME.matcher(n).matches()) {
+                throw ConfigException.forKey(file, section, k, "not a Consul name (letters, digits, '-', '_', '.'): '" + n + "'");
+            }
+        }
         String token = v.get(ConfigKey.CONSUL_ACL_TOKEN);
         if (token != null && !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw ConfigException.forKey(file, section, ConfigKey.CONSUL_ACL_TOKEN,
@@ -120,12 +126,6 @@ final class ConsulChecks {
         if (Integer.parseInt(v.get(ConfigKey.CONSUL_MAX_STALE)) > 86400) {
             throw ConfigException.forKey(file, null, ConfigKey.CONSUL_MAX_STALE, "at most 86400 seconds, not "
                     + v.get(ConfigKey.CONSUL_MAX_STALE));
-        }
-        for (ConfigKey k : new ConfigKey[] {ConfigKey.CONSUL_NAMESPACE, ConfigKey.CONSUL_PARTITION}) {
-            String n = v.get(k);
-            if (n != null && !CONSUL_NAME.matcher(n).matches()) {
-                throw ConfigException.forKey(file, null, k, "not a Consul name (letters, digits, '-', '_', '.'): '" + n + "'");
-            }
         }
     }
 

@@ -44,7 +44,7 @@ final class ConsulCalls extends ConsulFailoverInterceptor {
             if (refused.contains(caller)) {
                 chain.call().cancel();
             }
-            Request.Builder request = chain.request().newBuilder().url(scope.url(chain.request().url()));
+            Request.Builder request = chain.request().newBuilder().url(scope.url(chain.request().url(), ConsulPoolQuery.current()));
             // the token as a header, read per call (token_file rotation); never in the URL
             token.current().ifPresent(t -> request.header("X-Consul-Token", t));
             Response response = chain.proceed(request.build());

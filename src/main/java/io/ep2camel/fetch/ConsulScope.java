@@ -21,10 +21,16 @@ public record ConsulScope(Optional<String> namespace, Optional<String> partition
         return new ConsulScope(Optional.empty(), Optional.empty(), false, Duration.ofSeconds(10));
     }
 
-    HttpUrl url(HttpUrl url) {
+    /** @param pool the calling pool's query (its tags, namespace, partition); null: none set */
+    HttpUrl url(HttpUrl url, ConsulPoolQuery pool) {
         HttpUrl.Builder b = url.newBuilder();
-        namespace.filter(n -> url.queryParameter("ns") == null).ifPresent(n -> b.addQueryParameter("ns", n));
-        partition.filter(n -> url.queryParameter("partition") == null).ifPresent(n -> b.addQueryParameter("partition", n));
+        Optional<String> ns = pool != null && pool.namespace().isPresent() ? pool.namespace() : namespace;
+        Optional<String> part = pool != null && pool.partition().isPresent() ? pool.partition() : partition;
+        ns.filter(n -> url.queryParameter("ns") == null).ifPresent(n -> b.addQueryParameter("ns", n));
+        part.filter(n -> url.queryParameter("partition") == null).ifPresent(n -> b.addQueryParameter("partition", n));
+        if (pool != null && url.encodedPath().startsWith("/v1/health/service/") && url.queryParameterValues("tag").isEmpty()) {
+            pool.tags().forEach(t -> b.addQueryParameter("tag", t)); // Consul ANDs repeated tag parameters
+        }
         if (stale && url.queryParameter("stale") == null) {
             b.addQueryParameter("stale", null); // Consul reads the bare ?stale
         }
