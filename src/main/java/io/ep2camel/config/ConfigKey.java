@@ -93,14 +93,15 @@ public enum ConfigKey {
     CONSUL_IP("CONSUL", "consul_ip", KeyType.TEXT, "127.0.0.1", "Consul agent address"),
     CONSUL_PORT("CONSUL", "consul_port", KeyType.PORT, "8500", "Consul HTTP API port"),
     ONLY_PASSING("CONSUL", "only_passing", KeyType.BOOLEAN, "True", "only instances whose checks pass"),
-    TAGS("CONSUL", "tags", KeyType.TEXT, null, "comma separated tags an instance must all carry"),
+    TAGS("CONSUL", "tags", KeyType.TEXT, null,
+            "comma separated tags an instance must all carry (sent as Consul's tag filter, checked again here)"),
     CONSUL_DATACENTER("CONSUL", "datacenter", KeyType.TEXT, null,
             "Consul datacenter to ask (the dc parameter); empty: the agent's own"),
     CONSUL_ACL_TOKEN("CONSUL", "acl_token", KeyType.TEXT, null,
             "ACL token, sent as X-Consul-Token (needs service:read and node:read); never logged, "
-                    + "never a Camel property, not shown over JMX"),
+                    + "never a Camel property, not shown over JMX (env CONSUL_HTTP_TOKEN)"),
     CONSUL_HTTPS("CONSUL", "https", KeyType.BOOLEAN, "False",
-            "talk to the agent over HTTPS (certificate checked against the JVM's trust store)"),
+            "talk to the agent over HTTPS (certificate checked against ca_file/ca_path, else the JVM's trust store; env CONSUL_HTTP_SSL)"),
     CONSUL_WATCH("CONSUL", "watch", KeyType.BOOLEAN, "True",
             "True: blocking queries, a change is applied as soon as Consul reports it; "
                     + "False: poll every sleep_before_next_run"),
