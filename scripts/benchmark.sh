@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll] | jar
+# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll] | consul-tls [--runs N] [--idle-seconds S] [--wait W] | jar
 #   all       the whole suite (~6 min on 2 cores): convergence p50/p95/max for file and consul watch x
 #             update_by_config and update_by_runtime, failed requests during 100 scale events under load
 #             (both update types), runtime apply cost for 10/100/1000/5000 servers, the jar's start-up,
@@ -10,6 +10,8 @@
 #   runtime   apply cost of N server changes over the stats socket: batched vs one connection per command
 #   consul    convergence latency (p50/p95/max) from a Consul catalog change to HAProxy serving the new
 #             server: watch vs poll, update_by_config vs update_by_runtime (Consul API double, ~6 min)
+#   consul-tls watch convergence (update_by_runtime) over plain HTTP vs HTTPS with a client certificate,
+#             and the Consul requests per minute of one idle controller (~4 min with the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v haproxy >/dev/null || { echo "haproxy is not installed (apt-get install -y haproxy)" >&2; exit 1; }
@@ -29,6 +31,7 @@ case "$what" in
   all) java -cp "$cp" -Dep2.log_level=WARN -Djava.awt.headless=true io.ep2camel.bench.BenchmarkSuite "$@" ;;
   runtime) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.RuntimeApplyBenchmark "$@" ;;
   consul) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ConvergenceBenchmark "$@" ;;
+  consul-tls) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ConsulTlsBenchmark "$@" ;;
   jar) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.JarProbe "$@" ;;
-  *) echo "unknown benchmark '$what' (known: all, runtime, consul, jar)" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$what' (known: all, runtime, consul, consul-tls, jar)" >&2; exit 2 ;;
 esac
