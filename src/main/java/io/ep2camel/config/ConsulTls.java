@@ -41,9 +41,16 @@ public final class ConsulTls {
     private final SSLContext context;
     private final X509TrustManager trustManager;
 
-    private ConsulTls(SSLContext context, X509TrustManager trustManager) {
+    private final boolean clientCertificate;
+
+    private ConsulTls(SSLContext context, X509TrustManager trustManager, boolean clientCertificate) {
         this.context = context;
         this.trustManager = trustManager;
+        this.clientCertificate = clientCertificate;
+    }
+
+    public boolean hasClientCertificate() {
+        return clientCertificate;
     }
 
     public SSLContext context() {
@@ -97,7 +104,7 @@ public final class ConsulTls {
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf == null ? null : kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {tm}, null);
-            return Optional.of(new ConsulTls(ctx, tm));
+            return Optional.of(new ConsulTls(ctx, tm, kmf != null));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("Consul TLS: " + e.getMessage(), e);
         }

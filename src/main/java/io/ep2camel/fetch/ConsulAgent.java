@@ -63,7 +63,8 @@ public final class ConsulAgent extends EventNotifierSupport {
         this.token = token;
         this.tls = tls;
         this.tlsServerName = tlsServerName;
-        this.calls = new ConsulCalls(host, port, token, scope);
+        this.calls = new ConsulCalls(host, port, token, scope,
+                https && tls.map(t -> !t.hasClientCertificate()).orElse(true));
         setIgnoreExchangeEvents(true);
         setIgnoreRouteEvents(true);
         setIgnoreServiceEvents(true);

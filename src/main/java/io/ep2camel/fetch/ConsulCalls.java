@@ -30,10 +30,14 @@ final class ConsulCalls extends ConsulFailoverInterceptor {
     private final ConsulToken token;
     private final ConsulScope scope;
 
-    ConsulCalls(String host, int port, ConsulToken token, ConsulScope scope) {
+    /** HTTPS without a client certificate: a connection the agent drops is most likely verify_incoming. */
+    private final boolean tlsWithoutClientCert;
+
+    ConsulCalls(String host, int port, ConsulToken token, ConsulScope scope, boolean tlsWithoutClientCert) {
         super(List.of(HostAndPort.fromParts(host, port)), 1); // its failover strategy is never asked: see intercept
         this.token = token;
         this.scope = scope;
+        this.tlsWithoutClientCert = tlsWithoutClientCert;
     }
 
     @Override
@@ -52,11 +56,29 @@ final class ConsulCalls extends ConsulFailoverInterceptor {
             return response;
         } catch (IOException e) {
             // OkHttp's Interceptor throws IOException, the parent's signature does not: rethrown
-            // as is, so OkHttp and consul-client see the error exactly as without this interceptor
+            // as is, so OkHttp and consul-client see the error exactly as without this interceptor.
+            // With TLS 1.3 an agent refusing a client without certificate just closes the
+            // connection after the handshake; OkHttp then reports a bare EOF or a broken pipe, so the likely cause is named.
+            if (tlsWithoutClientCert && !chain.call().isCanceled() && droppedConnection(e)) {
+                IOException hinted = new IOException("the agent closed the TLS connection (" + e.getClass().getSimpleName()
+                        + "); if it runs with verify_incoming it needs a client certificate: set cert_file and key_file");
+                hinted.addSuppressed(e);
+                throw ConsulCalls.<RuntimeException>rethrow(hinted);
+            }
             throw ConsulCalls.<RuntimeException>rethrow(e);
         } finally {
             inFlight.remove(caller);
         }
+    }
+
+    private static boolean droppedConnection(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.EOFException || t instanceof javax.net.ssl.SSLException
+                    || t instanceof java.net.SocketException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @SuppressWarnings("unchecked")
