@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll] | jar | scenarios [...]
+# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll] | consul-tls [--runs N] [--idle-seconds S] [--wait W] | jar | scenarios [...]
 #   all       the whole suite (~6 min on 2 cores): convergence p50/p95/max for file and consul watch x
 #             update_by_config and update_by_runtime, failed requests during 100 scale events under load
 #             (both update types), runtime apply cost for 10/100/1000/5000 servers, the jar's start-up,
@@ -11,9 +11,11 @@
 #   scenarios the churn scenarios with checks inter 1s rise 1 (issue #17): consul watch and aws polled every
 #             1 s x both update types under 4 client threads, recovery after a 3 s outage, calls during a
 #             long outage, the idle jar watching Consul (~12 min); [--steps N] [--outage-seconds S]
-#             [--only churn|recovery|outage|idle]
+#             [--only churn|recovery|outage|storm|idle] [--leg consul_config|consul_runtime|aws_config|aws_runtime]
 #   consul    convergence latency (p50/p95/max) from a Consul catalog change to HAProxy serving the new
 #             server: watch vs poll, update_by_config vs update_by_runtime (Consul API double, ~6 min)
+#   consul-tls watch convergence (update_by_runtime) over plain HTTP vs HTTPS with a client certificate,
+#             and the Consul requests per minute of one idle controller (~4 min with the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v haproxy >/dev/null || { echo "haproxy is not installed (apt-get install -y haproxy)" >&2; exit 1; }
@@ -33,7 +35,8 @@ case "$what" in
   all) java -cp "$cp" -Dep2.log_level=WARN -Djava.awt.headless=true io.ep2camel.bench.BenchmarkSuite "$@" ;;
   runtime) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.RuntimeApplyBenchmark "$@" ;;
   consul) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ConvergenceBenchmark "$@" ;;
+  consul-tls) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ConsulTlsBenchmark "$@" ;;
   jar) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.JarProbe "$@" ;;
   scenarios) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ScenarioBenchmark "$@" ;;
-  *) echo "unknown benchmark '$what' (known: all, runtime, consul, jar, scenarios)" >&2; exit 2 ;;
+  *) echo "unknown benchmark \'$what\' (known: all, runtime, consul, consul-tls, jar, scenarios)" >&2; exit 2 ;;
 esac

@@ -8,21 +8,17 @@ import io.ep2camel.testsupport.ConsulDouble;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.Http;
 import io.ep2camel.testsupport.HttpBackends;
+import io.ep2camel.testsupport.JmxText;
 import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.management.MBeanAttributeInfo;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -295,26 +291,7 @@ class ConsulOrchestratorE2ETest {
         assertThat(fetchHealth().lastError()).hasValueSatisfying(e -> assertThat(e).contains("403"));
         assertThat(fx.served(4)).containsExactly("b1");
         assertThat(fx.log()).contains("403").doesNotContain(TOKEN);
-        assertThat(jmxText()).doesNotContain(TOKEN);
-    }
-
-    private String jmxText() throws Exception {
-        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
-        StringBuilder all = new StringBuilder();
-        for (ObjectName name : jmx.queryNames(null, null)) {
-            for (MBeanAttributeInfo a : jmx.getMBeanInfo(name).getAttributes()) {
-                if (!a.isReadable()) {
-                    continue;
-                }
-                try {
-                    Object v = jmx.getAttribute(name, a.getName());
-                    all.append(v instanceof Object[] arr ? Arrays.deepToString(arr) : String.valueOf(v)).append('\n');
-                } catch (Exception | Error e) {
-                    // not readable: not shown either
-                }
-            }
-        }
-        return all.toString();
+        assertThat(JmxText.all()).doesNotContain(TOKEN);
     }
 
     @Test

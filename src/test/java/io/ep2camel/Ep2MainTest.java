@@ -89,6 +89,22 @@ class Ep2MainTest {
     }
 
     @Test
+    void a_consul_token_file_others_may_read_exits_2_naming_file_and_mode() throws Exception {
+        java.nio.file.Path token = fx.dir.resolve("consul.token");
+        java.nio.file.Files.writeString(token, "s3cr3t-token-value\n");
+        java.nio.file.Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        fx.set("orchestrator", "consul");
+        fx.section("CONSUL").put("service_name", "web");
+        fx.section("CONSUL").put("token_file", token.toString());
+        fx.writeConf();
+        assertThat(run("-f", fx.conf.toString())).isEqualTo(2);
+        assertThat(errLines()).singleElement().asString()
+                .contains("[CONSUL] token_file: " + token + " has mode rw-r--r--")
+                .doesNotContain("s3cr3t");
+        assertNothingWrittenOrStarted();
+    }
+
+    @Test
     void unknown_argument_exits_2_with_usage() {
         assertThat(run("--bogus")).isEqualTo(Ep2Main.EXIT_USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown argument '--bogus'").contains("usage:");

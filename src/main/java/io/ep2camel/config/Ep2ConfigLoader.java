@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads EP2's INI ep2.conf unchanged and checks all of it before anything runs: unknown
@@ -19,16 +20,23 @@ import java.util.Set;
 public final class Ep2ConfigLoader {
 
     private final Orchestrators orchestrators;
+    private final Function<String, String> env;
 
     /** @param orchestrators the orchestrator names that have a route (routes/NAME.camel.yaml) */
     public Ep2ConfigLoader(Set<String> orchestrators) {
+        this(orchestrators, System::getenv);
+    }
+
+    /** @param env the environment ([CONSUL] keys ep2.conf leaves unset come from CONSUL_* variables) */
+    public Ep2ConfigLoader(Set<String> orchestrators, Function<String, String> env) {
         this.orchestrators = new Orchestrators(orchestrators);
+        this.env = env;
     }
 
     public Ep2Config load(Path file) throws ConfigException {
         Path abs = file.toAbsolutePath().normalize();
         String name = abs.toString();
-        IniSectionReader.Sections sections = IniSectionReader.read(abs, orchestrators);
+        IniSectionReader.Sections sections = IniSectionReader.read(abs, orchestrators, env);
         Map<ConfigKey, String> values = sections.values();
         Map<String, Map<String, String>> routeSections = sections.routeSections();
 
@@ -48,6 +56,9 @@ public final class Ep2ConfigLoader {
             TemplateChecks.checkPlacesPool(name, section.name(), template, templateText, spec.backendName());
             pools.add(spec);
             warnPublic |= publicByDefault && spec.orchestrator().equals("aws") && !AwsAddressing.givenIn(section.keys());
+        }
+        if (pools.stream().anyMatch(p -> p.orchestrator().equals("consul"))) {
+            ConsulChecks.checkAgent(name, values);
         }
         List<String> warnings = new ArrayList<>();
         if (warnPublic) {

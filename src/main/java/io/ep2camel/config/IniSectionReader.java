@@ -73,7 +73,8 @@ final class IniSectionReader {
     }
 
     /** @param abs the config file, absolute: relative paths in it resolve against its directory */
-    static Sections read(Path abs, Orchestrators orchestrators) throws ConfigException {
+    static Sections read(Path abs, Orchestrators orchestrators, java.util.function.Function<String, String> env)
+            throws ConfigException {
         String file = abs.toString();
         Path base = abs.getParent();
         INIConfiguration ini = parse(abs, file);
@@ -99,6 +100,7 @@ final class IniSectionReader {
                 readKnown(file, base, section, seen, values);
             }
         }
+        ConsulEnv.fill(file, values, env);
         for (ConfigKey k : ConfigKey.values()) {
             k.defaultValue().ifPresent(d -> values.putIfAbsent(k, TypedValues.kept(k, d, base)));
         }

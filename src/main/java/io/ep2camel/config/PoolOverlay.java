@@ -26,7 +26,8 @@ final class PoolOverlay {
     /** Orchestrator keys a pool may set for itself: what to watch; connections and credentials are shared. */
     private static final Set<ConfigKey> POOL_ROUTE_KEYS = Set.of(ConfigKey.ASG_NAME, ConfigKey.IP_TYPE, ConfigKey.USE_PUBLIC_IP,
             ConfigKey.CONSUL_SERVICE_NAME, ConfigKey.ONLY_PASSING, ConfigKey.TAGS, ConfigKey.CONSUL_DATACENTER,
-            ConfigKey.CONSUL_WATCH, ConfigKey.CONSUL_WAIT, ConfigKey.FILE_PATH);
+            ConfigKey.CONSUL_WATCH, ConfigKey.CONSUL_WAIT, ConfigKey.CONSUL_NAMESPACE, ConfigKey.CONSUL_PARTITION,
+            ConfigKey.FILE_PATH);
 
     private final String file;
     private final Path base;

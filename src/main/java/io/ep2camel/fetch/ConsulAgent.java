@@ -1,11 +1,15 @@
 package io.ep2camel.fetch;
 
 import io.ep2camel.config.ConfigKey;
+import io.ep2camel.config.ConsulAddress;
+import io.ep2camel.config.ConsulTls;
 import io.ep2camel.config.Ep2Config;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.kiwiproject.consul.Consul;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -35,27 +39,64 @@ public final class ConsulAgent extends EventNotifierSupport {
     private final String host;
     private final int port;
     private final boolean https;
-    private final Optional<String> aclToken;
+    private final ConsulToken token;
+    private final Optional<ConsulTls> tls;
+    private final Optional<String> tlsServerName;
     private final List<Consul> clients = new CopyOnWriteArrayList<>();
     private final ConsulCalls calls;
     private volatile boolean stopping;
 
     public ConsulAgent(String host, int port, boolean https, Optional<String> aclToken) {
+        this(host, port, https, new ConsulToken(aclToken, Optional.empty()), Optional.empty(), Optional.empty(),
+                ConsulScope.none());
+    }
+
+    /**
+     * @param tls           CA and client certificate; empty: the JVM's trust store, no client certificate
+     * @param tlsServerName the name the agent's certificate must carry, when not the address' host
+     */
+    public ConsulAgent(String host, int port, boolean https, ConsulToken token, Optional<ConsulTls> tls,
+                       Optional<String> tlsServerName, ConsulScope scope) {
         this.host = host;
         this.port = port;
         this.https = https;
-        this.aclToken = aclToken.filter(t -> !t.isEmpty());
-        this.calls = new ConsulCalls(host, port);
+        this.token = token;
+        this.tls = tls;
+        this.tlsServerName = tlsServerName;
+        this.calls = new ConsulCalls(host, port, token, scope,
+                https && tls.map(t -> !t.hasClientCertificate()).orElse(true));
         setIgnoreExchangeEvents(true);
         setIgnoreRouteEvents(true);
         setIgnoreServiceEvents(true);
         setIgnoreStepEvents(true);
     }
 
-    /** [CONSUL] settings of a checked config (defaults filled in), whatever the orchestrator. */
+    /**
+     * [CONSUL] settings of a checked config (defaults and CONSUL_* environment filled in), whatever
+     * the orchestrator. address, when set, replaces consul_ip/consul_port; an https:// address turns https on.
+     * TLS files are read only when a pool uses orchestrator consul (the config checks vouched for them then).
+     */
     public static ConsulAgent from(Ep2Config cfg) {
-        return new ConsulAgent(cfg.require(ConfigKey.CONSUL_IP), Integer.parseInt(cfg.require(ConfigKey.CONSUL_PORT)),
-                Boolean.parseBoolean(cfg.require(ConfigKey.CONSUL_HTTPS)), cfg.get(ConfigKey.CONSUL_ACL_TOKEN));
+        String host = cfg.require(ConfigKey.CONSUL_IP);
+        int port = Integer.parseInt(cfg.require(ConfigKey.CONSUL_PORT));
+        boolean https = Boolean.parseBoolean(cfg.require(ConfigKey.CONSUL_HTTPS));
+        Optional<String> address = cfg.get(ConfigKey.CONSUL_ADDRESS);
+        if (address.isPresent()) {
+            URI u = ConsulAddress.parse(address.get());
+            host = u.getHost().startsWith("[") ? u.getHost().substring(1, u.getHost().length() - 1) : u.getHost();
+            port = u.getPort();
+            https = https || u.getScheme().equals("https");
+        }
+        boolean used = cfg.pools().stream().anyMatch(p -> p.orchestrator().equals("consul"));
+        Optional<ConsulTls> tls = used ? ConsulTls.from(cfg.get(ConfigKey.CONSUL_CA_FILE).map(Path::of),
+                cfg.get(ConfigKey.CONSUL_CA_PATH).map(Path::of), cfg.get(ConfigKey.CONSUL_CERT_FILE).map(Path::of),
+                cfg.get(ConfigKey.CONSUL_KEY_FILE).map(Path::of)) : Optional.empty();
+        ConsulScope scope = new ConsulScope(cfg.get(ConfigKey.CONSUL_NAMESPACE), cfg.get(ConfigKey.CONSUL_PARTITION),
+                Boolean.parseBoolean(cfg.require(ConfigKey.CONSUL_STALE)),
+                Duration.ofSeconds(Long.parseLong(cfg.require(ConfigKey.CONSUL_MAX_STALE))));
+        return new ConsulAgent(host, port, https,
+                new ConsulToken(cfg.get(ConfigKey.CONSUL_ACL_TOKEN), cfg.get(ConfigKey.CONSUL_TOKEN_FILE).map(Path::of)),
+                tls, cfg.get(ConfigKey.CONSUL_TLS_SERVER_NAME), scope);
     }
 
     /** Factory for the YAML bean {@code consulClient}. */
@@ -69,7 +110,7 @@ public final class ConsulAgent extends EventNotifierSupport {
     }
 
     public boolean hasAclToken() {
-        return aclToken.isPresent();
+        return token.isSet();
     }
 
     public Consul newClient() {
@@ -80,9 +121,12 @@ public final class ConsulAgent extends EventNotifierSupport {
                 .withReadTimeoutMillis(READ_TIMEOUT.toMillis())
                 .withWriteTimeoutMillis(READ_TIMEOUT.toMillis())
                 .withConsulFailoverInterceptor(calls);
-        // withTokenAuth: the X-Consul-Token header. (withAclToken would append ?token= to every URL,
-        // where proxies and access logs keep it.)
-        aclToken.ifPresent(b::withTokenAuth);
+        // the token is set per call by ConsulCalls as the X-Consul-Token header, read anew from
+        // token_file when it changed (withTokenAuth would fix it for the client's life; withAclToken
+        // would append ?token= to every URL, where proxies and access logs keep it)
+        tls.ifPresent(t -> b.withSslContext(t.context()).withTrustManager(t.trustManager()));
+        tlsServerName.ifPresent(name -> b.withHostnameVerifier(
+                (ignoredHost, session) -> okhttp3.internal.tls.OkHostnameVerifier.INSTANCE.verify(name, session)));
         Consul c = b.build();
         clients.add(c);
         return c;
@@ -125,6 +169,6 @@ public final class ConsulAgent extends EventNotifierSupport {
     /** Never shows the token. */
     @Override
     public String toString() {
-        return "ConsulAgent[" + url() + (aclToken.isPresent() ? ", acl token set" : "") + "]";
+        return "ConsulAgent[" + url() + ", " + token + (tls.isPresent() ? ", tls files" : "") + "]";
     }
 }

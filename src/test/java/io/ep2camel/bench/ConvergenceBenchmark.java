@@ -75,10 +75,17 @@ public final class ConvergenceBenchmark {
      * closer ones would wait for the interval by design.
      */
     public static List<Double> run(Source source, boolean runtime, int runs, double pollSeconds) throws Exception {
+        return run(source, runtime, runs, pollSeconds, null);
+    }
+
+    /** @param tls non-null: the agent serves HTTPS and requires a client certificate; the controller has ca/cert/key files */
+    public static List<Double> run(Source source, boolean runtime, int runs, double pollSeconds,
+                                   io.ep2camel.testsupport.TestCertificates tls) throws Exception {
         Random random = new Random(42);
         List<Double> measured = new ArrayList<>();
         boolean watch = source == Source.CONSUL_WATCH;
-        try (HttpBackends servers = new HttpBackends(); ConsulDouble consul = ConsulDouble.start();
+        try (HttpBackends servers = new HttpBackends();
+             ConsulDouble consul = tls == null ? ConsulDouble.start() : ConsulDouble.startTls(tls);
              Ep2Fixture fx = new Ep2Fixture()) {
             int basePort = servers.add("base");
             fx.set("sleep_before_next_run", fmt(pollSeconds));
@@ -92,6 +99,12 @@ public final class ConvergenceBenchmark {
                 fx.section("CONSUL").put("consul_ip", consul.host());
                 fx.section("CONSUL").put("consul_port", Integer.toString(consul.port()));
                 fx.section("CONSUL").put("watch", Boolean.toString(watch));
+                if (tls != null) {
+                    fx.section("CONSUL").put("https", "True");
+                    fx.section("CONSUL").put("ca_file", tls.caPem.toString());
+                    fx.section("CONSUL").put("cert_file", tls.clientCertPem.toString());
+                    fx.section("CONSUL").put("key_file", tls.clientKeyPem.toString());
+                }
             }
             fx.writeConf();
             consul.register(instance("base", "web").address("127.0.0.1").port(basePort));

@@ -180,6 +180,20 @@ class ConsulRouteTest extends CamelTestSupport {
                 .register(instance("web-3", "web").address("10.0.0.3").port(8080).tags("v2", "web"));
         start(Map.of("tags", "web, v2"));
         assertThat(fetch()).extracting(m -> m.get("host")).containsExactly("10.0.0.1", "10.0.0.3");
+        assertThat(consul.requests()).as("filtered by Consul too").isNotEmpty()
+                .allSatisfy(r -> assertThat(r.query().get("tag")).containsExactly("web", "v2"));
+    }
+
+    @Test
+    void aPoolsNamespaceAndPartitionAreSentAsNsAndPartition() throws Exception {
+        consul.register(instance("web-1", "web").address("10.0.0.1").port(8080));
+        start(Map.of("namespace", "team-a", "partition", "part-1"));
+        assertThat(fetch()).hasSize(1);
+        assertThat(consul.requests()).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.param("ns")).isEqualTo("team-a");
+            assertThat(r.param("partition")).isEqualTo("part-1");
+            assertThat(r.query()).doesNotContainKey("tag");
+        });
     }
 
     @Test

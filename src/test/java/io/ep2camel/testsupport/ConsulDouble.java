@@ -126,15 +126,37 @@ public final class ConsulDouble implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger blocked = new java.util.concurrent.atomic.AtomicInteger();
     private HttpServer server;
     private ExecutorService executor;
+    /** Non-null: HTTPS only, a client certificate signed by the test CA required (verify_incoming). */
+    private final javax.net.ssl.SSLContext tls;
+    private volatile long lastContactMillis;
+    private volatile boolean knownLeader = true;
 
-    private ConsulDouble(int port) {
+    private ConsulDouble(int port, javax.net.ssl.SSLContext tls) {
         this.port = port;
+        this.tls = tls;
     }
 
     public static ConsulDouble start() {
-        ConsulDouble d = new ConsulDouble(FreePort.find());
+        ConsulDouble d = new ConsulDouble(FreePort.find(), null);
         d.up();
         return d;
+    }
+
+    /**
+     * An agent with TLS and verify_incoming: HTTPS with the given server context, and the TLS
+     * handshake fails for a client without a certificate its CA signed.
+     */
+    public static ConsulDouble startTls(TestCertificates certs) {
+        ConsulDouble d = new ConsulDouble(FreePort.find(), certs.serverContext());
+        d.up();
+        return d;
+    }
+
+    /** What X-Consul-LastContact / X-Consul-KnownLeader say from now on (a follower's view for ?stale reads). */
+    public ConsulDouble staleness(long lastContactMillis, boolean knownLeader) {
+        this.lastContactMillis = lastContactMillis;
+        this.knownLeader = knownLeader;
+        return this;
     }
 
     public String host() {
@@ -242,7 +264,22 @@ public final class ConsulDouble implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 50; attempt++) {
             try {
-                HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+                HttpServer s;
+                if (tls == null) {
+                    s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+                } else {
+                    com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+                    https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls) {
+                        @Override
+                        public void configure(com.sun.net.httpserver.HttpsParameters params) {
+                            javax.net.ssl.SSLParameters p = tls.getDefaultSSLParameters();
+                            p.setNeedClientAuth(true);
+                            params.setSSLParameters(p);
+                        }
+                    });
+                    s = https;
+                }
                 executor = Executors.newCachedThreadPool();
                 s.setExecutor(executor);
                 s.createContext("/", this::handle);
@@ -402,8 +439,8 @@ public final class ConsulDouble implements AutoCloseable {
         ex.getResponseHeaders().add("X-Consul-Default-Acl-Policy", requiredToken == null ? "allow" : "deny");
         ex.getResponseHeaders().add("X-Consul-Effective-Consistency", "leader");
         ex.getResponseHeaders().add("X-Consul-Index", Long.toString(answerIndex));
-        ex.getResponseHeaders().add("X-Consul-Knownleader", "true");
-        ex.getResponseHeaders().add("X-Consul-Lastcontact", "0");
+        ex.getResponseHeaders().add("X-Consul-Knownleader", Boolean.toString(knownLeader));
+        ex.getResponseHeaders().add("X-Consul-Lastcontact", Long.toString(lastContactMillis));
         call.record(200);
         ex.sendResponseHeaders(200, body.length);
         try (OutputStream out = ex.getResponseBody()) {

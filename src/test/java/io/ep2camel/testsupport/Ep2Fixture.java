@@ -34,6 +34,8 @@ public final class Ep2Fixture implements AutoCloseable {
     public final Path pidFile = dir.resolve("haproxy.pid");
     public final Path logFile = dir.resolve("log/ep2.log");
     public final int observePort = FreePort.find();
+    /** The controller's environment (CONSUL_* variables): empty unless a test sets some, whatever the JVM's is. */
+    public final Map<String, String> env = new java.util.concurrent.ConcurrentHashMap<>();
     /** Set by {@link #tcpStatsSocket()}: the template then serves the CLI on TCP as well. */
     private Integer tcpStatsPort;
     private final Map<String, String> haproxyKeys = new LinkedHashMap<>();
@@ -150,8 +152,13 @@ public final class Ep2Fixture implements AutoCloseable {
     /** Starts a controller on this setup, in this JVM (routes from the build, or {@code routesDir}). */
     public Ep2Application startController(Optional<Path> routesDir) throws Exception {
         RouteLocator routes = RouteLocator.detect(routesDir);
-        controller = new Ep2Application(new Ep2ConfigLoader(routes.orchestrators()).load(conf), routes);
+        controller = new Ep2Application(new Ep2ConfigLoader(routes.orchestrators(), env::get).load(conf), routes);
         controller.start();
+        return controller;
+    }
+
+    /** The controller started last (null when stopped). */
+    public Ep2Application controller() {
         return controller;
     }
 
