@@ -124,6 +124,50 @@ class RuntimeUpdateE2ETest {
     }
 
     @Test
+    void slotsAddedPastNodeSlotsAreDeletedOnceFreeSoTheBackendShrinksBack() throws Exception {
+        fx.set("node_slots", "2");
+        serve(0);
+        startController();
+        awaitServed(Set.of("b1"));
+        long master = fx.haproxy().masterPid();
+        serve(0, 1, 2, 3);
+        awaitServed(Set.of("b1", "b2", "b3", "b4"));
+
+        serve(0);
+        awaitServed(Set.of("b1"));
+        // drained, then maintenance, then deleted by a later round: HAProxy itself holds 2 servers again
+        await().atMost(Duration.ofSeconds(20)).until(() -> socket("show servers state be_app").get(0).lines()
+                .filter(l -> l.matches("\\d+ be_app .*")).count() == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> slotLines() == 2);
+        assertThat(fx.haproxy().masterPid()).as("no reload").isEqualTo(master);
+        assertThat(fx.log()).contains("be_app/slot4 deleted", "be_app/slot3 deleted");
+
+        // and it grows again when asked
+        serve(1, 2, 3);
+        awaitServed(Set.of("b2", "b3", "b4"));
+        assertThat(fx.haproxy().masterPid()).isEqualTo(master);
+    }
+
+    /**
+     * A backend whose balance algorithm dynamic servers do not support (static-rr): HAProxy refuses
+     * {@code add server}, and from its answer on, slots grow by one config rewrite + reload.
+     */
+    @Test
+    void addServerRefusedByHaproxyFallsBackToGrowingTheSlotsByReload() throws Exception {
+        fx.write(fx.template, fx.templateText("    {{nodes}}").replace("balance roundrobin", "balance static-rr"));
+        fx.set("node_slots", "2");
+        serve(0);
+        startController();
+        awaitServed(Set.of("b1"));
+
+        serve(0, 1, 2, 3);
+        awaitServed(Set.of("b1", "b2", "b3", "b4"));
+        assertThat(fx.log()).contains("HAProxy refused 'add server be_app/slot3",
+                "slots will grow by a config rewrite + reload instead");
+        assertThat(slotLines()).isEqualTo(4);
+    }
+
+    @Test
     void driftIsRepaired() throws Exception {
         serve(0, 1);
         startController();

@@ -7,6 +7,7 @@ import io.ep2camel.reload.ConfigFiles;
 import io.ep2camel.reload.ExecCommandRunner;
 import io.ep2camel.runtime.RuntimePlan;
 import io.ep2camel.runtime.RuntimeTarget;
+import io.ep2camel.socket.HaproxySocketConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Message;
@@ -64,6 +65,8 @@ public class PipelineRoutes extends RouteBuilder {
     /** render → validate → write, no reload: the file follows what HAProxy already runs. */
     static final String SYNC_CONFIG = "direct:ep2-sync-config";
     static final String VALIDATE_CONFIG = "direct:ep2-validate-config";
+    /** update_by_runtime: {@code del server} for the free slots past node_slots. */
+    static final String DELETE_SERVERS = "direct:ep2-delete-servers";
 
     private final Pools pools;
     private final PendingChanges pending;
@@ -86,6 +89,7 @@ public class PipelineRoutes extends RouteBuilder {
         configureApply();
         configureUpdateByConfig();
         configureUpdateByRuntime();
+        configureDeleteServers();
         configureConfigSteps();
     }
 
@@ -189,6 +193,7 @@ public class PipelineRoutes extends RouteBuilder {
                                 + " over the stats socket")
                         .setBody(e -> plan(e).commands())
                         .to(stages.runtime().socketUri()).id("ep2-send-commands")
+                        .to(DELETE_SERVERS)
                         .setBody(e -> plan(e).configLines())
                         .to(SYNC_CONFIG)
                     .otherwise()
@@ -200,6 +205,22 @@ public class PipelineRoutes extends RouteBuilder {
                 .filter(simple("${exchangeProperty." + PLAN + ".outcome} != 'NOTHING_TO_SEND'"))
                     .process(e -> applied(e, plan(e).outcome() == RuntimePlan.Outcome.RELOAD
                             ? Ep2Metrics.RELOAD : Ep2Metrics.RUNTIME));
+    }
+
+    /**
+     * Slots added past node_slots and free again are deleted, so the backend shrinks back. Error
+     * replies are accepted here: a server HAProxy will not delete yet (a connection came back)
+     * stays as a free slot in the plan, and the next round tries again.
+     */
+    private void configureDeleteServers() {
+        from(DELETE_SERVERS).routeId("ep2-delete-servers").errorHandler(noErrorHandler())
+                .filter(e -> !plan(e).deletions().isEmpty())
+                    .setBody(e -> plan(e).deletions())
+                    .setHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY, constant(false))
+                    .to(stages.runtime().socketUri()).id("ep2-del-server")
+                    .removeHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY)
+                    .process(e -> e.setProperty(PLAN, stages.runtime().deleted(plan(e), e.getMessage().getBody(List.class))))
+                    .id("ep2-deleted");
     }
 
     /** The config steps both branches use; their failures reach the calling branch's onException. */
