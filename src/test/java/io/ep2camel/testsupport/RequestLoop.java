@@ -7,9 +7,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Steady client load through HAProxy while a test changes the backends: requests back to back,
- * each on a fresh connection; every answer that is not a 200 is kept as a failure.
+ * each on a fresh connection; every answer that is not a 200 is kept as a failure. Bounded: it
+ * ends by itself after {@link #MAX_REQUESTS} requests or {@link #MAX_MILLIS}, whichever comes first.
  */
 public final class RequestLoop implements AutoCloseable {
+    static final int MAX_REQUESTS = 200_000;
+    static final long MAX_MILLIS = 180_000;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger ok = new AtomicInteger();
     private final List<String> failures = new CopyOnWriteArrayList<>();
@@ -17,7 +20,8 @@ public final class RequestLoop implements AutoCloseable {
 
     private RequestLoop(int port) {
         thread = new Thread(() -> {
-            while (running.get()) {
+            long end = System.currentTimeMillis() + MAX_MILLIS;
+            for (int n = 0; n < MAX_REQUESTS && running.get() && System.currentTimeMillis() < end; n++) {
                 String r = Http.tryGet(port);
                 if (r.startsWith("ERR")) {
                     failures.add(r);
