@@ -81,6 +81,12 @@ public final class Ep2Config {
         return path(ConfigKey.PID_FILE);
     }
 
+    /** update_by_config's servers' state file: server_state_file, else beside the HAProxy config. */
+    public Path serverStateFile() {
+        return get(ConfigKey.SERVER_STATE_FILE).map(Path::of)
+                .orElseGet(() -> haproxyConfigFile().resolveSibling(haproxyConfigFile().getFileName() + ".state"));
+    }
+
     public Path lockDir() {
         return path(ConfigKey.LOCK_DIR);
     }

@@ -65,6 +65,8 @@ public class PipelineRoutes extends RouteBuilder {
     /** render → validate → write, no reload: the file follows what HAProxy already runs. */
     static final String SYNC_CONFIG = "direct:ep2-sync-config";
     static final String VALIDATE_CONFIG = "direct:ep2-validate-config";
+    static final String SAVE_SERVER_STATE = "direct:ep2-save-server-state";
+    static final String SHOW_SERVERS_STATE = "direct:ep2-show-servers-state";
     /** update_by_runtime: {@code del server} for the free slots past node_slots. */
     static final String DELETE_SERVERS = "direct:ep2-delete-servers";
 
@@ -236,10 +238,32 @@ public class PipelineRoutes extends RouteBuilder {
                         .bean(files, "writeCandidate").id("ep2-write-candidate")
                         .to(VALIDATE_CONFIG)
                         .bean(files, "install").id("ep2-write")
+                        .to(SAVE_SERVER_STATE)
                         .bean(stages.control(), "reloadOrStart").id("ep2-reload")
                         .bean(files, "recordLoaded")
                 .end()
                 .bean(files, "written");
+
+        // update_by_config: the servers' state (health, weights, drain, maint) saved right before the
+        // reload, for the new workers to load; a failure to save does not stop the reload, it only
+        // empties the file so no older state is loaded in its place
+        from(SAVE_SERVER_STATE).routeId("ep2-save-server-state").errorHandler(noErrorHandler())
+                .filter(method(stages.serverState(), "enabled"))
+                    .choice()
+                        .when(method(stages.control(), "isRunning")).to(SHOW_SERVERS_STATE)
+                        .otherwise().bean(stages.serverState(), "clear").id("ep2-clear-server-state")
+                    .end();
+
+        from(SHOW_SERVERS_STATE).routeId("ep2-show-servers-state").errorHandler(noErrorHandler())
+                .doTry()
+                    .setBody(constant("show servers state"))
+                    .to(stages.runtime().socketUri()).id("ep2-read-server-state")
+                    .bean(stages.serverState(), "save").id("ep2-write-server-state")
+                .doCatch(Exception.class)
+                    .bean(stages.serverState(), "clear")
+                    .log(LoggingLevel.WARN, "servers' state not saved before the reload (${exception.message}): "
+                            + "the new workers start from the config's initial server states")
+                .end();
 
         from(SYNC_CONFIG).routeId("ep2-sync-config").errorHandler(noErrorHandler())
                 .bean(stages.renderer(), "render").id("ep2-sync-render")
