@@ -2,6 +2,7 @@ package io.ep2camel;
 
 import io.ep2camel.config.Ep2Config;
 import io.ep2camel.config.PoolSpec;
+import io.ep2camel.config.StartBy;
 import io.ep2camel.config.UpdateType;
 import io.ep2camel.fetch.AwsClients;
 import io.ep2camel.fetch.BackendLines;
@@ -75,7 +76,8 @@ final class ControllerWiring {
         HaproxyCommands commands = new HaproxyCommands(cfg.haproxyBinary(),
                 System.getProperty(SYSTEMCTL_PROPERTY, "systemctl"));
         HaproxyControl control = new HaproxyControl(runner, commands, cfg.startBy(), cfg.haproxyConfigFile(),
-                cfg.pidFile(), cfg.socketFiles().stream().findFirst(), cfg.serviceName().orElse(null));
+                cfg.pidFile(), cfg.socketFiles().stream().findFirst(), cfg.serviceName().orElse(null),
+                cfg.startBy() == StartBy.BINARY ? Optional.of(cfg.masterSocket()) : Optional.empty());
         // update_by_config reloads carry the servers' state over; update_by_runtime's slots live in HAProxy itself
         boolean keepState = cfg.updateType() == UpdateType.UPDATE_BY_CONFIG;
         stages = new Stages(new HaproxyConfigRenderer(new TemplateRenderer(cfg.templateFile()),
