@@ -40,7 +40,8 @@ final class MasterReload {
             if (!first.equals(SUCCESS + "1")) {
                 throw failed(String.join("\n", messages));
             }
-            messages.stream().filter(l -> l.startsWith("[WARNING]") || l.startsWith("[ALERT]"))
+            // HAProxy labels an old worker's normal exit a warning too: that one is the reload working
+            messages.stream().filter(l -> (l.startsWith("[WARNING]") || l.startsWith("[ALERT]")) && !l.contains("Former worker ("))
                     .forEach(l -> LOG.warn("HAProxy on reload: {}", l));
             after = cli.showProc().orElse(before);
         } else {

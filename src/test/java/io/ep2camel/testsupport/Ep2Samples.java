@@ -92,7 +92,7 @@ public final class Ep2Samples implements AutoCloseable {
         Map<String, String> paths = new LinkedHashMap<>();
         paths.put("haproxy_config_file", s.haproxyCfg.toString());
         paths.put("template_file", s.template.toString());
-        paths.put("haproxy_binary", HaproxyProcess.BINARY);      // the HAProxy under test (-Dep2.test.haproxy)
+        paths.put("haproxy_binary", HaproxyProcess.BINARY);      // the HAProxy under test (-Dep2.haproxy)
         paths.put("haproxy_socket_file", s.socket.toString());
         paths.put("pid_file", s.pidFile.toString());
         paths.put("lock_dir", s.dir.toString());

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * controller, and to find/stop the processes the controller started.
  */
 public final class HaproxyProcess {
-    public static final String BINARY = System.getProperty("ep2.test.haproxy", "/usr/sbin/haproxy");
+    /** The HAProxy under test: -Dep2.haproxy=/path/to/haproxy (older spelling -Dep2.test.haproxy), else Debian's. */
+    public static final String BINARY = System.getProperty("ep2.haproxy", System.getProperty("ep2.test.haproxy", "/usr/sbin/haproxy"));
 
     private final Path pidFile;
 
