@@ -9,11 +9,13 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * start_by = binary: the controller starts HAProxy with its master CLI (-S) and reloads it there
@@ -54,6 +56,8 @@ class MasterCliReloadE2ETest {
 
         assertThat(fx.haproxy().masterPid()).isEqualTo(master);
         assertThat(fx.haproxy().workerPids()).doesNotContainAnyElementsOf(firstWorkers);
+        // the new workers may serve before the reload's log line is written
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.log().split("HAProxy reloaded through the master CLI", -1).length == 3);
         Matcher reloads = Pattern.compile("HAProxy reloaded through the master CLI: master " + master
                 + " \\(reload (\\d+)\\), new worker\\(s\\) \\[\\d+").matcher(fx.log());
         assertThat(reloads.find()).as(fx.log()).isTrue();
