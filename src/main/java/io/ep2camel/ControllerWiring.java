@@ -2,6 +2,7 @@ package io.ep2camel;
 
 import io.ep2camel.config.Ep2Config;
 import io.ep2camel.config.PoolSpec;
+import io.ep2camel.config.StartBy;
 import io.ep2camel.config.UpdateType;
 import io.ep2camel.fetch.AwsClients;
 import io.ep2camel.fetch.BackendLines;
@@ -28,6 +29,7 @@ import io.ep2camel.reload.ExecCommandRunner;
 import io.ep2camel.reload.HaproxyCheck;
 import io.ep2camel.reload.HaproxyCommands;
 import io.ep2camel.reload.HaproxyControl;
+import io.ep2camel.reload.ServerStateFile;
 import io.ep2camel.render.HaproxyConfigRenderer;
 import io.ep2camel.render.ServerLineFormat;
 import io.ep2camel.render.TemplateRenderer;
@@ -77,10 +79,14 @@ final class ControllerWiring {
         HaproxyCommands commands = new HaproxyCommands(cfg.haproxyBinary(),
                 System.getProperty(SYSTEMCTL_PROPERTY, "systemctl"));
         HaproxyControl control = new HaproxyControl(runner, commands, cfg.startBy(), cfg.haproxyConfigFile(),
-                cfg.pidFile(), cfg.socketFiles().stream().findFirst(), cfg.serviceName().orElse(null));
-        stages = new Stages(new HaproxyConfigRenderer(new TemplateRenderer(cfg.templateFile())),
+                cfg.pidFile(), cfg.socketFiles().stream().findFirst(), cfg.serviceName().orElse(null),
+                cfg.startBy() == StartBy.BINARY ? Optional.of(cfg.masterSocket()) : Optional.empty());
+        // update_by_config reloads carry the servers' state over; update_by_runtime's slots live in HAProxy itself
+        boolean keepState = cfg.updateType() == UpdateType.UPDATE_BY_CONFIG;
+        stages = new Stages(new HaproxyConfigRenderer(new TemplateRenderer(cfg.templateFile()),
+                        keepState ? Optional.of(cfg.serverStateFile()) : Optional.empty()),
                 new HaproxyCheck(commands, runner), new ConfigFiles(new ConfigFileWriter(cfg.haproxyConfigFile()), control),
-                control, new RuntimeUpdate(control, socketUri(cfg), main::getCamelContext));
+                control, new RuntimeUpdate(control, socketUri(cfg), main::getCamelContext), new ServerStateFile(keepState));
 
         main.bind("backendLines", new BackendLines());
         // orchestrator aws: [AWS] settings only, secret included; routes/aws.camel.yaml builds (and

@@ -78,8 +78,13 @@ class FailureDrillsE2ETest {
         // haproxy -c accepts it (it binds nothing); the reload cannot bind an address this host lacks
         fx.writeTemplate("    {{nodes}}\n\nlisten extra\n    bind 192.0.2.1:8080\n    server x 127.0.0.1:1");
         fx.backends(List.of(servers.port(1)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> log().contains("haproxy reload failed"));
-        assertThat(log()).contains("previous config restored").contains("cannot bind socket");
+        await().atMost(Duration.ofSeconds(10)).until(() -> log().contains("update_by_config failed"));
+        assertThat(log()).containsPattern("haproxy reload.* failed").contains("previous config restored");
+        if (io.ep2camel.testsupport.HaproxyProcess.versionAtLeast(2, 7)) {
+            // HAProxy's own reason: 2.7+ answers the master CLI reload with its start-up messages;
+            // 2.6 answers nothing, its show proc only counts the failed reload
+            assertThat(log()).contains("cannot bind socket");
+        }
         // each retry puts the candidate in place for HAProxy to read, then the old one back
         await().atMost(Duration.ofSeconds(10)).until(() -> fx.config().equals(before));
         for (int i = 0; i < 5; i++) {
@@ -124,11 +129,11 @@ class FailureDrillsE2ETest {
         startController();
         awaitServed("b1");
         fx.stopController();   // as if killed right after its last reload
-        long master = fx.haproxy().masterPid();
+        List<Long> master = fx.haproxy().processes();
 
         startController();
         await().atMost(Duration.ofSeconds(10)).until(() -> log().contains("HAProxy already runs this config"));
-        assertThat(fx.haproxy().masterPid()).isEqualTo(master);
+        assertThat(fx.haproxy().processes()).isEqualTo(master);
         awaitServed("b1");
     }
 
@@ -137,12 +142,13 @@ class FailureDrillsE2ETest {
         startController();
         awaitServed("b1");
         fx.stopController();   // as if killed between writing the file and reloading:
-        long master = fx.haproxy().masterPid();
+        List<Long> master = fx.haproxy().processes();
         // nothing records that the running master loaded this file
         Files.delete(fx.haproxyCfg.resolveSibling("haproxy.cfg.ep2-loaded"));
 
         startController();
-        await().atMost(Duration.ofSeconds(10)).until(() -> fx.haproxy().masterPid() != master);
+        // reloaded: through the master CLI, the same master with new workers
+        await().atMost(Duration.ofSeconds(10)).until(() -> !fx.haproxy().processes().equals(master));
         awaitServed("b1");
     }
 }

@@ -72,7 +72,7 @@ class RuntimeUpdateE2ETest {
         serve(0);
         startController();
         awaitServed(Set.of("b1"));
-        long master = fx.haproxy().masterPid();
+        List<Long> master = fx.haproxy().processes();
         List<Long> workers = fx.haproxy().workerPids();
 
         Random random = new Random(42);
@@ -86,7 +86,7 @@ class RuntimeUpdateE2ETest {
             awaitServed(names);
         }
 
-        assertThat(fx.haproxy().masterPid()).isEqualTo(master);
+        assertThat(fx.haproxy().processes()).isEqualTo(master);
         assertThat(fx.haproxy().workerPids()).isEqualTo(workers);
         assertThat(slotLines()).as("never more than node_slots servers: slots were reused").isEqualTo(6);
     }
@@ -114,13 +114,57 @@ class RuntimeUpdateE2ETest {
         serve(0);
         startController();
         awaitServed(Set.of("b1"));
-        long master = fx.haproxy().masterPid();
+        List<Long> master = fx.haproxy().processes();
 
         serve(0, 1, 2, 3);
         awaitServed(Set.of("b1", "b2", "b3", "b4"));
-        assertThat(fx.haproxy().masterPid()).isEqualTo(master);
+        assertThat(fx.haproxy().processes()).isEqualTo(master);
         await().atMost(Duration.ofSeconds(5)).until(() -> slotLines() == 4);
         assertThat(fx.config()).contains("server slot4 ");
+    }
+
+    @Test
+    void slotsAddedPastNodeSlotsAreDeletedOnceFreeSoTheBackendShrinksBack() throws Exception {
+        fx.set("node_slots", "2");
+        serve(0);
+        startController();
+        awaitServed(Set.of("b1"));
+        List<Long> master = fx.haproxy().processes();
+        serve(0, 1, 2, 3);
+        awaitServed(Set.of("b1", "b2", "b3", "b4"));
+
+        serve(0);
+        awaitServed(Set.of("b1"));
+        // drained, then maintenance, then deleted by a later round: HAProxy itself holds 2 servers again
+        await().atMost(Duration.ofSeconds(20)).until(() -> socket("show servers state be_app").get(0).lines()
+                .filter(l -> l.matches("\\d+ be_app .*")).count() == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> slotLines() == 2);
+        assertThat(fx.haproxy().processes()).as("no reload").isEqualTo(master);
+        assertThat(fx.log()).contains("be_app/slot4 deleted", "be_app/slot3 deleted");
+
+        // and it grows again when asked
+        serve(1, 2, 3);
+        awaitServed(Set.of("b2", "b3", "b4"));
+        assertThat(fx.haproxy().processes()).isEqualTo(master);
+    }
+
+    /**
+     * A backend whose balance algorithm dynamic servers do not support (static-rr): HAProxy refuses
+     * {@code add server}, and from its answer on, slots grow by one config rewrite + reload.
+     */
+    @Test
+    void addServerRefusedByHaproxyFallsBackToGrowingTheSlotsByReload() throws Exception {
+        fx.write(fx.template, fx.templateText("    {{nodes}}").replace("balance roundrobin", "balance static-rr"));
+        fx.set("node_slots", "2");
+        serve(0);
+        startController();
+        awaitServed(Set.of("b1"));
+
+        serve(0, 1, 2, 3);
+        awaitServed(Set.of("b1", "b2", "b3", "b4"));
+        assertThat(fx.log()).contains("HAProxy refused 'add server be_app/slot3",
+                "slots will grow by a config rewrite + reload instead");
+        assertThat(slotLines()).isEqualTo(4);
     }
 
     @Test

@@ -24,6 +24,12 @@ public enum ConfigKey {
                     + "ipv6@[addr]:port (TCP); used by update_by_runtime, every batch goes to each; the first UNIX one "
                     + "is passed as -x on binary reloads so listening sockets are handed over"),
     PID_FILE("haproxy", "pid_file", KeyType.PATH, "/run/haproxy.pid", "HAProxy pid file (start_by=binary)"),
+    MASTER_SOCKET("haproxy", "master_socket", KeyType.PATH, null,
+            "start_by=binary: HAProxy's master CLI (-S), through which it is reloaded: same master, new workers "
+                    + "(unset: beside pid_file, <pid file name>-master.sock)"),
+    SERVER_STATE_FILE("haproxy", "server_state_file", KeyType.PATH, null,
+            "update_by_config: the servers' state (show servers state) is saved here before each reload and loaded by "
+                    + "the new workers (unset: haproxy_config_file + .state); the template's own absolute server-state-file wins"),
     BACKEND_NAME("haproxy", "backend_name", KeyType.TEXT, "haproxynode",
             "HAProxy backend/listen section holding the servers"),
     BACKEND_MAXCONN("haproxy", "backend_maxconn", KeyType.POSITIVE_INT, null,

@@ -81,6 +81,21 @@ public final class Ep2Config {
         return path(ConfigKey.PID_FILE);
     }
 
+    /** start_by=binary: HAProxy's master CLI socket, master_socket, else beside the pid file. */
+    public Path masterSocket() {
+        return get(ConfigKey.MASTER_SOCKET).map(Path::of).orElseGet(() -> {
+            String name = pidFile().getFileName().toString();
+            return pidFile().resolveSibling((name.endsWith(".pid") ? name.substring(0, name.length() - 4) : name)
+                    + "-master.sock");
+        });
+    }
+
+    /** update_by_config's servers' state file: server_state_file, else beside the HAProxy config. */
+    public Path serverStateFile() {
+        return get(ConfigKey.SERVER_STATE_FILE).map(Path::of)
+                .orElseGet(() -> haproxyConfigFile().resolveSibling(haproxyConfigFile().getFileName() + ".state"));
+    }
+
     public Path lockDir() {
         return path(ConfigKey.LOCK_DIR);
     }

@@ -7,6 +7,7 @@ import io.ep2camel.reload.ConfigFiles;
 import io.ep2camel.reload.ExecCommandRunner;
 import io.ep2camel.runtime.RuntimePlan;
 import io.ep2camel.runtime.RuntimeTarget;
+import io.ep2camel.socket.HaproxySocketConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Message;
@@ -70,6 +71,10 @@ public class PipelineRoutes extends RouteBuilder {
     /** render → validate → write, no reload: the file follows what HAProxy already runs. */
     static final String SYNC_CONFIG = "direct:ep2-sync-config";
     static final String VALIDATE_CONFIG = "direct:ep2-validate-config";
+    static final String SAVE_SERVER_STATE = "direct:ep2-save-server-state";
+    static final String SHOW_SERVERS_STATE = "direct:ep2-show-servers-state";
+    /** update_by_runtime: {@code del server} for the free slots past node_slots. */
+    static final String DELETE_SERVERS = "direct:ep2-delete-servers";
 
     private final Pools pools;
     private final PendingChanges pending;
@@ -98,6 +103,7 @@ public class PipelineRoutes extends RouteBuilder {
         configureApply();
         configureUpdateByConfig();
         configureUpdateByRuntime();
+        configureDeleteServers();
         configureConfigSteps();
     }
 
@@ -201,6 +207,7 @@ public class PipelineRoutes extends RouteBuilder {
                                 + " over the stats socket")
                         .setBody(e -> plan(e).commands())
                         .to(stages.runtime().socketUri()).id("ep2-send-commands")
+                        .to(DELETE_SERVERS)
                         .setBody(e -> plan(e).configLines())
                         .to(SYNC_CONFIG)
                     .otherwise()
@@ -212,6 +219,22 @@ public class PipelineRoutes extends RouteBuilder {
                 .filter(simple("${exchangeProperty." + PLAN + ".outcome} != 'NOTHING_TO_SEND'"))
                     .process(e -> applied(e, plan(e).outcome() == RuntimePlan.Outcome.RELOAD
                             ? Ep2Metrics.RELOAD : Ep2Metrics.RUNTIME));
+    }
+
+    /**
+     * Slots added past node_slots and free again are deleted, so the backend shrinks back. Error
+     * replies are accepted here: a server HAProxy will not delete yet (a connection came back)
+     * stays as a free slot in the plan, and the next round tries again.
+     */
+    private void configureDeleteServers() {
+        from(DELETE_SERVERS).routeId("ep2-delete-servers").errorHandler(noErrorHandler())
+                .filter(e -> !plan(e).deletions().isEmpty())
+                    .setBody(e -> plan(e).deletions())
+                    .setHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY, constant(false))
+                    .to(stages.runtime().socketUri()).id("ep2-del-server")
+                    .removeHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY)
+                    .process(e -> e.setProperty(PLAN, stages.runtime().deleted(plan(e), e.getMessage().getBody(List.class))))
+                    .id("ep2-deleted");
     }
 
     /** The config steps both branches use; their failures reach the calling branch's onException. */
@@ -227,10 +250,32 @@ public class PipelineRoutes extends RouteBuilder {
                         .bean(files, "writeCandidate").id("ep2-write-candidate")
                         .to(VALIDATE_CONFIG)
                         .bean(files, "install").id("ep2-write")
+                        .to(SAVE_SERVER_STATE)
                         .bean(stages.control(), "reloadOrStart").id("ep2-reload")
                         .bean(files, "recordLoaded")
                 .end()
                 .bean(files, "written");
+
+        // update_by_config: the servers' state (health, weights, drain, maint) saved right before the
+        // reload, for the new workers to load; a failure to save does not stop the reload, it only
+        // empties the file so no older state is loaded in its place
+        from(SAVE_SERVER_STATE).routeId("ep2-save-server-state").errorHandler(noErrorHandler())
+                .filter(method(stages.serverState(), "enabled"))
+                    .choice()
+                        .when(method(stages.control(), "isRunning")).to(SHOW_SERVERS_STATE)
+                        .otherwise().bean(stages.serverState(), "clear").id("ep2-clear-server-state")
+                    .end();
+
+        from(SHOW_SERVERS_STATE).routeId("ep2-show-servers-state").errorHandler(noErrorHandler())
+                .doTry()
+                    .setBody(constant("show servers state"))
+                    .to(stages.runtime().socketUri()).id("ep2-read-server-state")
+                    .bean(stages.serverState(), "save").id("ep2-write-server-state")
+                .doCatch(Exception.class)
+                    .bean(stages.serverState(), "clear")
+                    .log(LoggingLevel.WARN, "servers' state not saved before the reload (${exception.message}): "
+                            + "the new workers start from the config's initial server states")
+                .end();
 
         from(SYNC_CONFIG).routeId("ep2-sync-config").errorHandler(noErrorHandler())
                 .bean(stages.renderer(), "render").id("ep2-sync-render")

@@ -33,6 +33,17 @@ public final class HaproxyCommands {
     }
 
     /**
+     * The same start with HAProxy's master CLI on {@code masterSocket} ({@code -S <path>,mode,600}:
+     * only the owner may talk to it, as for the stats socket), through which it is then reloaded.
+     */
+    public List<String> start(Path config, Path pidFile, Path masterSocket) {
+        List<String> args = new ArrayList<>(start(config, pidFile));
+        args.add("-S");
+        args.add(masterSocket + ",mode,600");
+        return args;
+    }
+
+    /**
      * EP2's hitless reload: {@code haproxy -W -D -f CFG -p PID -x SOCK -sf OLD_PIDS}. The new
      * process takes the listening sockets over the stats socket (-x) and soft-stops the old ones.
      */

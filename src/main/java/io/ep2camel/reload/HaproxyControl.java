@@ -7,16 +7,21 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Starts or reloads HAProxy the way ep2.conf says: the binary
- * (master-worker, hitless, -x socket handover) or systemd.
+ * Starts or reloads HAProxy the way ep2.conf says: the binary (master-worker; started with its
+ * master CLI and reloaded through it, or EP2's way: a new master, -x socket handover, -sf) or systemd.
  */
 public class HaproxyControl {
     private static final Logger LOG = LoggerFactory.getLogger(HaproxyControl.class);
+    /** Each master CLI answer; 3.0 answers reload once the new workers loaded the config. */
+    private static final Duration MASTER_CLI_TIMEOUT = Duration.ofSeconds(30);
+    /** 2.6 answers reload with nothing: how long its master may take to re-execute and count the reload. */
+    private static final Duration RELOAD_COUNTED_WITHIN = Duration.ofSeconds(30);
 
     private final ExecCommandRunner runner;
     private final HaproxyCommands commands;
@@ -25,9 +30,19 @@ public class HaproxyControl {
     private final Path pidFile;
     private final Optional<Path> socket;
     private final String service;
+    private final Optional<MasterCli> master;
+    /** "Reloaded EP2's way" is said once: each such reload starts a new master without the master CLI again. */
+    private final java.util.concurrent.atomic.AtomicBoolean ep2WayLogged = new java.util.concurrent.atomic.AtomicBoolean();
 
     public HaproxyControl(ExecCommandRunner runner, HaproxyCommands commands, StartBy startBy, Path config,
                           Path pidFile, Optional<Path> socket, String service) {
+        this(runner, commands, startBy, config, pidFile, socket, service, Optional.empty());
+    }
+
+    /** @param masterSocket where HAProxy is started with its master CLI (-S), through which it is reloaded */
+    public HaproxyControl(ExecCommandRunner runner, HaproxyCommands commands, StartBy startBy, Path config,
+                          Path pidFile, Optional<Path> socket, String service, Optional<Path> masterSocket) {
+        this.master = masterSocket.map(m -> new MasterCli(m, MASTER_CLI_TIMEOUT));
         this.runner = runner;
         this.commands = commands;
         this.startBy = startBy;
@@ -48,13 +63,43 @@ public class HaproxyControl {
         }
         List<Long> running = runningPids();
         if (running.isEmpty()) {
-            require("haproxy start", runner.run(commands.start(config, pidFile)));
-            LOG.info("HAProxy started (pid file {})", pidFile);
+            require("haproxy start", runner.run(master.map(m -> commands.start(config, pidFile, m.socket()))
+                    .orElseGet(() -> commands.start(config, pidFile))));
+            LOG.info("HAProxy started (pid file {}{})", pidFile, master.map(m -> ", master CLI " + m.socket()).orElse(""));
+        } else if (master.isPresent() && master.get().answers() && startedWithThisConfig(running.get(0))) {
+            new MasterReload(master.get(), RELOAD_COUNTED_WITHIN).run();
         } else {
+            if (master.isPresent() && ep2WayLogged.compareAndSet(false, true)) {
+                LOG.warn("HAProxy (master {}) has no master CLI at {}: it was started without it (by hand, by EP2 or an older "
+                        + "ep2-camel), so it is reloaded EP2's way, a new master each time (-x, -sf), until it is restarted",
+                        running.get(0), master.get().socket());
+            }
             // -x only when the socket exists: HAProxy refuses to start when it cannot reach it
             Path sock = socket.filter(Files::exists).orElse(null);
             require("haproxy reload", runner.run(commands.reload(config, pidFile, sock, running)));
             LOG.info("HAProxy reloaded, old pids {} soft-stopped", running);
+        }
+    }
+
+    /**
+     * A master CLI reload re-reads the file the master was started with: only when that is this
+     * controller's config is it the reload wanted (Linux: the master's command line in /proc;
+     * where that cannot be read, the master is taken as started by this controller).
+     */
+    private boolean startedWithThisConfig(long masterPid) {
+        try {
+            List<String> argv = Arrays.asList(Files.readString(Path.of("/proc", Long.toString(masterPid), "cmdline"))
+                    .split("\0"));
+            int f = argv.indexOf("-f");
+            boolean same = f < 0 || f + 1 >= argv.size()
+                    || Path.of(argv.get(f + 1)).toAbsolutePath().normalize().equals(config.toAbsolutePath().normalize());
+            if (!same) {
+                LOG.warn("HAProxy (master {}) runs {}, not {}: reloaded EP2's way (a new master) so that it loads {}",
+                        masterPid, argv.get(f + 1), config, config);
+            }
+            return same;
+        } catch (IOException | RuntimeException e) {
+            return true;
         }
     }
 

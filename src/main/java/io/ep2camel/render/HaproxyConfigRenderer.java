@@ -1,5 +1,7 @@
 package io.ep2camel.render;
 
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,9 +15,16 @@ import java.util.Map;
  */
 public final class HaproxyConfigRenderer {
     private final TemplateRenderer template;
+    private final Optional<Path> serverStateFile;
 
     public HaproxyConfigRenderer(TemplateRenderer template) {
+        this(template, Optional.empty());
+    }
+
+    /** @param serverStateFile where the servers' state is saved before each reload: its lines are added to the config */
+    public HaproxyConfigRenderer(TemplateRenderer template, Optional<Path> serverStateFile) {
         this.template = template;
+        this.serverStateFile = serverStateFile;
     }
 
     public String render(List<PoolLines> pools) throws TemplateRenderer.RenderException {
@@ -23,7 +32,8 @@ public final class HaproxyConfigRenderer {
         pools.forEach(p -> pooled.put(p.backend(), model(p)));
         Map<String, Object> root = new HashMap<>(model(pools.get(0)));
         root.put("pools", pooled);
-        return template.render(root);
+        String config = template.render(root);
+        return serverStateFile.map(f -> ServerStateLines.addTo(config, f)).orElse(config);
     }
 
     private static Map<String, Object> model(PoolLines pool) {

@@ -3,7 +3,10 @@ package io.ep2camel.runtime;
 import io.ep2camel.pool.Slot;
 import io.ep2camel.render.PoolLines;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What one update_by_runtime round does, decided before anything is touched: its {@link Outcome},
@@ -21,17 +24,54 @@ public record RuntimePlan(Outcome outcome, List<String> commands, List<PlannedPo
         RELOAD
     }
 
-    /** A pool's layout after the round; {@code planned} false for a pool the round leaves as it is. */
-    public record PlannedPool(RuntimeTarget target, List<Slot> layout, boolean planned) {
+    /**
+     * A pool's layout after the round; {@code planned} false for a pool the round leaves as it is;
+     * {@code deletions} the {@code del server} commands of its slots past node_slots (already left
+     * out of the layout).
+     */
+    public record PlannedPool(RuntimeTarget target, List<Slot> layout, boolean planned, List<String> deletions) {
+        public PlannedPool {
+            layout = List.copyOf(layout);
+            deletions = List.copyOf(deletions);
+        }
+
+        public PlannedPool(RuntimeTarget target, List<Slot> layout, boolean planned) {
+            this(target, layout, planned, List.of());
+        }
+
         PoolLines lines() {
             return new PoolLines(target.backend(), target.planner().serverLines(layout),
                     layout.stream().filter(s -> !s.isFree()).map(Slot::backend).toList());
+        }
+
+        /** The same pool with the slots HAProxy refused to delete back in its layout, as free slots. */
+        PlannedPool keeping(Set<String> refused) {
+            List<String> names = deletions.stream().map(SlotPlanner::deletedSlot)
+                    .filter(n -> n != null && refused.contains(n)).toList();
+            if (names.isEmpty()) {
+                return this;
+            }
+            List<Slot> back = new ArrayList<>(layout);
+            names.forEach(n -> back.add(Slot.free(n)));
+            back.sort(Comparator.comparingInt(s -> Slot.index(s.name())));
+            return new PlannedPool(target, back, planned, List.of());
         }
     }
 
     public RuntimePlan {
         commands = List.copyOf(commands);
         pools = List.copyOf(pools);
+    }
+
+    /** Every pool's {@code del server} commands (each pool's batch opens with experimental-mode on). */
+    public List<String> deletions() {
+        return pools.stream().flatMap(p -> p.deletions().stream()).toList();
+    }
+
+    /** This plan after HAProxy refused to delete some slots (named slotN per backend): they stay, free. */
+    RuntimePlan keeping(java.util.Map<String, Set<String>> refusedByBackend) {
+        return new RuntimePlan(outcome, commands, pools.stream()
+                .map(p -> p.keeping(refusedByBackend.getOrDefault(p.target().backend(), Set.of()))).toList());
     }
 
     /** The server lines of every pool after this round: what the config file is rendered from. */

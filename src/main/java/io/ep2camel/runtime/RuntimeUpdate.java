@@ -5,6 +5,7 @@ import io.ep2camel.pool.Slot;
 import io.ep2camel.reload.HaproxyControl;
 import io.ep2camel.runtime.RuntimePlan.Outcome;
 import io.ep2camel.runtime.RuntimePlan.PlannedPool;
+import io.ep2camel.socket.HaproxySocketClient;
 import io.ep2camel.socket.HaproxySocketException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
@@ -89,7 +90,8 @@ public class RuntimeUpdate {
             return reload(layouts(targets, plans));
         }
         List<String> commands = plans.values().stream().flatMap(p -> p.commands().stream()).toList();
-        return new RuntimePlan(commands.isEmpty() ? Outcome.NOTHING_TO_SEND : Outcome.RUNTIME, commands,
+        boolean deletions = plans.values().stream().anyMatch(p -> !p.deletions().isEmpty());
+        return new RuntimePlan(commands.isEmpty() && !deletions ? Outcome.NOTHING_TO_SEND : Outcome.RUNTIME, commands,
                 layouts(targets, plans));
     }
 
@@ -137,13 +139,57 @@ public class RuntimeUpdate {
                 .forEach(p -> p.target().slots().applied(p.layout(), reloaded));
     }
 
-    /** A round failed: if HAProxy refused {@code add server}, plan reloads for slot growth from now on. */
+    /**
+     * A round failed. If HAProxy itself refused {@code add server} (or the {@code experimental-mode on}
+     * before it, on an HAProxy older than 2.4) — read from the failed commands of its answer, not
+     * from any message text — slots grow by a config rewrite + reload from now on.
+     */
     public void failed(Throwable e) {
-        String msg = e == null ? "unknown error" : e.getMessage();
-        if (dynamicServers && msg != null && msg.contains("add server")) {
-            dynamicServers = false;
-            LOG.warn("HAProxy refused 'add server'; slots will grow by a config rewrite + reload instead");
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HaproxySocketException hse && dynamicServers) {
+                hse.getFailures().stream()
+                        .filter(f -> f.command().startsWith("add server ") || f.command().equals(SlotPlanner.EXPERIMENTAL_MODE))
+                        .findFirst()
+                        .ifPresent(f -> {
+                            dynamicServers = false;
+                            LOG.warn("HAProxy refused '{}' ({}); slots will grow by a config rewrite + reload instead",
+                                    f.command(), f.reply().lines().findFirst().orElse(""));
+                        });
+                return;
+            }
         }
+    }
+
+    /** Whether slots past node_slots are added at runtime ({@code add server}); false once HAProxy refused it. */
+    public boolean dynamicServers() {
+        return dynamicServers;
+    }
+
+    /**
+     * After the {@code del server} batch (sent with error replies accepted): a deletion HAProxy refused
+     * (the server took a connection again, a queue) leaves its slot free in the layout, and the next
+     * round tries again; each outcome is logged.
+     *
+     * @param replies HAProxy's replies, one per command of {@link RuntimePlan#deletions()}
+     */
+    public RuntimePlan deleted(RuntimePlan plan, List<String> replies) {
+        List<String> commands = plan.deletions();
+        Map<String, java.util.Set<String>> refused = new HashMap<>();
+        for (int i = 0; i < commands.size() && i < replies.size(); i++) {
+            String slot = SlotPlanner.deletedSlot(commands.get(i));
+            if (slot == null) {
+                continue;
+            }
+            String backend = commands.get(i).substring("del server ".length(), commands.get(i).lastIndexOf('/'));
+            if (HaproxySocketClient.isErrorReply(replies.get(i))) {
+                refused.computeIfAbsent(backend, b -> new java.util.HashSet<>()).add(slot);
+                LOG.info("HAProxy keeps {}/{} for now ({}); deleting it is retried next round", backend, slot,
+                        replies.get(i).lines().findFirst().orElse(""));
+            } else {
+                LOG.info("{}/{} deleted: the backend shrinks back towards node_slots", backend, slot);
+            }
+        }
+        return refused.isEmpty() ? plan : plan.keeping(refused);
     }
 
     private static RuntimePlan reload(List<PlannedPool> pools) {
@@ -153,7 +199,7 @@ public class RuntimeUpdate {
     /** Every pool's layout after this round: planned for the changed pools, as last applied for the others. */
     private static List<PlannedPool> layouts(List<RuntimeTarget> targets, Map<RuntimeTarget, SlotPlan> plans) {
         return targets.stream().map(t -> plans.containsKey(t)
-                ? new PlannedPool(t, plans.get(t).layout(), true)
+                ? new PlannedPool(t, plans.get(t).layout(), true, plans.get(t).deletions())
                 : new PlannedPool(t, current(t), false)).toList();
     }
 

@@ -29,7 +29,9 @@ import java.util.Set;
  *       its weight, so it receives traffic only after passing its health checks;</li>
  *   <li>when no slot is free it is added with {@code add server} (HAProxy ≥ 2.4, which does not
  *       apply default-server to dynamic servers: every option is spelled out), or, where that is
- *       unsupported, the plan asks for one config rewrite + reload.</li>
+ *       unsupported, the plan asks for one config rewrite + reload;</li>
+ *   <li>a slot past node_slots that is free again (in maintenance, no sessions) is deleted
+ *       ({@code del server}), so the backend shrinks back to node_slots.</li>
  * </ul>
  */
 public final class SlotPlanner {
@@ -37,6 +39,12 @@ public final class SlotPlanner {
     static final int PLACEHOLDER_PORT = 1;
     /** srv_op_state of a server that is up (src/server.h SRV_ST_RUNNING) */
     static final int RUNNING = 2;
+    /**
+     * HAProxy 2.4 and 2.5 accept {@code add server} / {@code del server} only in experimental mode;
+     * 2.6 and later accept the command and need nothing more. It is per CLI connection, and the
+     * batch is one connection, so it goes right before the first of them.
+     */
+    static final String EXPERIMENTAL_MODE = "experimental-mode on";
 
     private final String backend;
     private final ServerLineFormat format;
@@ -65,6 +73,9 @@ public final class SlotPlanner {
         Set<String> placed = new HashSet<>();
         List<Slot> layout = new ArrayList<>();
         List<Integer> free = new ArrayList<>();
+        // slots already in maintenance when HAProxy was read: only these may be deleted this round
+        // (one put there by this round may still hold connections)
+        Set<Integer> maintAtRead = new HashSet<>();
         // make before break: while none of the wanted servers is up yet, servers on their way out
         // keep serving, or a replacement would leave the backend with nobody to take requests
         boolean wantedUp = slots.stream().anyMatch(s -> s.live() && s.opState() == RUNNING && wanted.contains(asBackend(s)));
@@ -75,6 +86,7 @@ public final class SlotPlanner {
             boolean keep = want != null && !placed.contains(s.address());
             if (s.inMaintenance()) {
                 drainSince.remove(s.name());
+                maintAtRead.add(layout.size());
                 free.add(layout.size());
                 layout.add(new Slot(s.name(), asBackend(s), false)); // remembers the address for reuse
             } else if (keep) {
@@ -121,6 +133,9 @@ public final class SlotPlanner {
                 layout.set(at, new Slot(name, b, false));
             } else if (dynamic) {
                 String name = Slot.PREFIX + nextIndex++;
+                if (!cmds.contains(EXPERIMENTAL_MODE)) {
+                    cmds.add(EXPERIMENTAL_MODE);
+                }
                 cmds.add("add server " + backend + "/" + name + " " + b.address() + " " + format.options(0) + " weight 0");
                 cmds.add("enable health " + backend + "/" + name);
                 cmds.add(set(name, "state ready"));
@@ -132,10 +147,29 @@ public final class SlotPlanner {
                 layout.add(new Slot(Slot.PREFIX + nextIndex++, b, false));
             }
         }
+        // slots added past node_slots shrink back once free: in maintenance since before this
+        // round and without sessions (HAProxy refuses to delete a server that still has any)
+        List<String> deletions = new ArrayList<>();
+        Set<String> deleted = new HashSet<>();
         for (int i : free) {
-            layout.set(i, Slot.free(layout.get(i).name()));
+            String name = layout.get(i).name();
+            if (Slot.index(name) > nodeSlots && maintAtRead.contains(i) && sessions.getOrDefault(name, 0) == 0) {
+                if (deletions.isEmpty()) {
+                    deletions.add(EXPERIMENTAL_MODE);
+                }
+                deletions.add("del server " + backend + "/" + name);
+                deleted.add(name);
+            } else {
+                layout.set(i, Slot.free(name));
+            }
         }
-        return new SlotPlan(cmds, layout, needsReload);
+        List<Slot> kept = layout.stream().filter(s -> !deleted.contains(s.name())).toList();
+        return new SlotPlan(cmds, kept, needsReload, deletions);
+    }
+
+    /** slotN of a {@code del server <backend>/slotN} command this planner wrote; null for any other command. */
+    public static String deletedSlot(String command) {
+        return command.startsWith("del server ") ? command.substring(command.lastIndexOf('/') + 1) : null;
     }
 
     /** The layout of a fresh config: the backends in slot1..k, then free slots up to node_slots. */

@@ -57,6 +57,7 @@ public final class HaproxySocketClient {
             "Can't ", "Cannot ", "cannot ",  // Can't find backend. (show servers state nosuch)
             "Could not ", "could not ", "unable to ", "Failed to ", "failed to ",
             "Permission denied",             // command above the socket's level
+            "This command is restricted",    // 2.4/2.5: add/del server outside experimental-mode
             "usage: ",                       // set server without a known option
             "'",                             // 'set server <srv> state' expects ... / 'server' expects ...
             "set server <b>/<s> ",           // ... addr requires an address / fqdn failed because ...

@@ -26,6 +26,11 @@ class HaproxyCommandsTest {
     }
 
     @Test
+    void start_with_master_socket_opens_the_master_cli_for_the_owner_only() {
+        assertThat(cmd.start(cfg, pid, Path.of("/run/haproxy-master.sock"))).endsWith("-S", "/run/haproxy-master.sock,mode,600");
+    }
+
+    @Test
     void reload_with_socket_and_old_pids_is_ep2s_hitless_reload() {
         assertThat(cmd.reload(cfg, pid, sock, List.of(100L, 101L))).containsExactly("/usr/sbin/haproxy", "-W", "-D",
                 "-f", "/etc/haproxy/haproxy.cfg", "-p", "/run/haproxy.pid",

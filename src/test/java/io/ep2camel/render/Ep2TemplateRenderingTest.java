@@ -76,7 +76,13 @@ class Ep2TemplateRenderingTest {
         // which HAProxy warns about; it is kept here
         assertThat(jinja2).doesNotEndWith("\n");
         assertThat(ours).isEqualTo(jinja2 + "\n");
-        assertThat(ours).contains("\t    server node3 127.0.0.2:6003", "if { ssl_fc }", "HEAD / HTTP/1.1\\r\\nHost:localhost");
+        assertThat(ours).contains("\t    server node3 127.0.0.2:6003", "if { ssl_fc }");
+        // the health check line as the template has it, escapes and all (EP2's own "HEAD / HTTP/1.1\r\nHost:..."
+        // on 2.6; on 3.0, which refuses that, the adapted sample's http-check send: see Ep2Samples)
+        text.lines().filter(l -> l.contains("httpchk") || l.contains("http-check")).forEach(l -> assertThat(ours).contains(l));
+        if (!HaproxyProcess.versionAtLeast(3, 0)) {
+            assertThat(ours).contains("HEAD / HTTP/1.1\\r\\nHost:localhost");
+        }
     }
 
     @Test

@@ -50,6 +50,8 @@ class HaproxySocketClientTest {
             "Empty weight string empty or preceded by garbage",
             "maxconn string empty or preceded by garbage",
             "Only servers in maintenance mode can be deleted.",
+            "This command is restricted to experimental mode only.",   // 2.4/2.5 add server without experimental-mode
+            "Backend must use a dynamic load balancing to support dynamic servers.",
             "Already exists a server with the same name in backend.",
             "agent checks are not enabled on this server.",
             "health checks are not enabled on this server",

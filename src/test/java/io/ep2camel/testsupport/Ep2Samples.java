@@ -30,6 +30,10 @@ public final class Ep2Samples implements AutoCloseable {
     private static final Pattern STATS_SOCKET = Pattern.compile("(?m)^(\\s*stats socket\\s+)(/\\S+)");
     private static final Pattern ROOT_ONLY = Pattern.compile("(?m)^\\s*(chroot|user|group)\\s.*\\n");
 
+    private static final Pattern INLINE_CHECK_HEADER =
+            Pattern.compile("(?m)^(\\s*)option httpchk (\\S+) (\\S+) HTTP/1\\.1\\\\r\\\\n([^:\\s]+):(\\S+)$");
+    private static final boolean HAPROXY_3 = HaproxyProcess.versionAtLeast(3, 0);
+
     public final Path dir;
     public final Path conf;
     public final Path template;
@@ -92,7 +96,7 @@ public final class Ep2Samples implements AutoCloseable {
         Map<String, String> paths = new LinkedHashMap<>();
         paths.put("haproxy_config_file", s.haproxyCfg.toString());
         paths.put("template_file", s.template.toString());
-        paths.put("haproxy_binary", HaproxyProcess.BINARY);      // the HAProxy under test (-Dep2.test.haproxy)
+        paths.put("haproxy_binary", HaproxyProcess.BINARY);      // the HAProxy under test (-Dep2.haproxy)
         paths.put("haproxy_socket_file", s.socket.toString());
         paths.put("pid_file", s.pidFile.toString());
         paths.put("lock_dir", s.dir.toString());
@@ -118,6 +122,12 @@ public final class Ep2Samples implements AutoCloseable {
         });
         if (!isRoot()) {
             t = ROOT_ONLY.matcher(t).replaceAll("");
+        }
+        if (HAPROXY_3) {
+            // EP2's sample hides a header in the version string (option httpchk HEAD / HTTP/1.1\r\nHost:x),
+            // which 3.0 refuses ("use 'http-check send' instead"): moved there, as an operator upgrading must
+            t = INLINE_CHECK_HEADER.matcher(t).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "option httpchk "
+                    + m.group(2) + " " + m.group(3) + "\n" + m.group(1) + "http-check send ver HTTP/1.1 hdr " + m.group(4) + " " + m.group(5)));
         }
         return t;
     }

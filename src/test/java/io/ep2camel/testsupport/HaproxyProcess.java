@@ -14,9 +14,34 @@ import java.util.concurrent.TimeUnit;
  * controller, and to find/stop the processes the controller started.
  */
 public final class HaproxyProcess {
-    public static final String BINARY = System.getProperty("ep2.test.haproxy", "/usr/sbin/haproxy");
+    /** The HAProxy under test: -Dep2.haproxy=/path/to/haproxy (older spelling -Dep2.test.haproxy), else Debian's. */
+    public static final String BINARY = System.getProperty("ep2.haproxy", System.getProperty("ep2.test.haproxy", "/usr/sbin/haproxy"));
 
     private final Path pidFile;
+
+    /**
+     * Whether the HAProxy under test is at least major.minor ({@code haproxy -v}'s first line):
+     * for what only some versions report, e.g. the reason of a failed master CLI reload (2.7+).
+     */
+    public static boolean versionAtLeast(int major, int minor) {
+        try {
+            Process p = new ProcessBuilder(BINARY, "-v").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("version (\\d+)\\.(\\d+)").matcher(out);
+            if (!m.find()) {
+                throw new IllegalStateException("no version in: " + out);
+            }
+            int ma = Integer.parseInt(m.group(1));
+            int mi = Integer.parseInt(m.group(2));
+            return ma > major || (ma == major && mi >= minor);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
     public HaproxyProcess(Path pidFile) {
         this.pidFile = pidFile;
@@ -43,6 +68,16 @@ public final class HaproxyProcess {
         List<Long> pids = new ArrayList<>();
         ProcessHandle.of(master).ifPresent(m -> m.children().forEach(c -> pids.add(c.pid())));
         return pids;
+    }
+
+    /**
+     * The master pid, then its workers': unchanged means no reload at all. (A reload through the
+     * master CLI keeps the master and forks new workers: the master pid alone cannot tell.)
+     */
+    public List<Long> processes() throws IOException {
+        List<Long> all = new ArrayList<>(List.of(masterPid()));
+        workerPids().stream().sorted().forEach(all::add);
+        return all;
     }
 
     public boolean isAlive() {

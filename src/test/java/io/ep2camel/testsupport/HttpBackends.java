@@ -72,6 +72,11 @@ public final class HttpBackends implements AutoCloseable {
         return servers.get(index).getAddress().getPort();
     }
 
+    /** Stops one backend: its port refuses connections from now on (HAProxy's checks take it DOWN). */
+    public void stop(int index) {
+        servers.get(index).stop(0);
+    }
+
     public int portOf(String name) {
         return port(names.indexOf(name));
     }
