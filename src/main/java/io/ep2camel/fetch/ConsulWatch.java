@@ -186,6 +186,11 @@ public final class ConsulWatch {
         return message;
     }
 
+    /** How long after a failure the next call waits: the retry pause, or the fetch back-off once it is longer. */
+    public long retryMillis() {
+        return Math.max(health.backoffMillis(), RETRY_PAUSE.toMillis());
+    }
+
     /** The index the next call blocks on (0: none, it answers at once). */
     public synchronized BigInteger index() {
         return index;

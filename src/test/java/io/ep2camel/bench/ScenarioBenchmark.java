@@ -95,6 +95,7 @@ public final class ScenarioBenchmark {
                 md.append(churn(leg, steps)).append('\n');
             }
             md.append('\n');
+            flush(md);
         }
         if (only.isEmpty() || only.equals("recovery")) {
             md.append("| recovery after a 3 s outage (3 poll periods) | first change served (ms, 3 outages) |\n|---|---:|\n");
@@ -103,6 +104,7 @@ public final class ScenarioBenchmark {
                 md.append(recovery(leg)).append('\n');
             }
             md.append('\n');
+            flush(md);
         }
         if (only.isEmpty() || only.equals("outage")) {
             md.append("| long outage (%d s) | calls in its first 30 s | calls per minute after that |\n|---|---:|---:|\n"
@@ -112,17 +114,26 @@ public final class ScenarioBenchmark {
                 md.append(outage(leg, outageSeconds)).append('\n');
             }
             md.append('\n');
+            flush(md);
         }
         if (only.isEmpty() || only.equals("storm")) {
             progress("storm: 100 Consul events in 10 s, update_by_config");
             md.append(storm()).append("\n\n");
+            flush(md);
         }
         if (only.isEmpty() || only.equals("idle")) {
             progress("idle: target/ep2-camel.jar watching Consul");
             md.append(idle());
         }
-        System.out.print(md);
+        flush(md);
         System.exit(0);
+    }
+
+    /** Prints what was measured so far: a later leg that fails does not take the earlier figures with it. */
+    private static void flush(StringBuilder md) {
+        System.out.print(md);
+        System.out.flush();
+        md.setLength(0);
     }
 
     private static void progress(String what) {

@@ -171,6 +171,7 @@ class ConsulWatchTest {
         assertThat(health.lastError()).contains("Consul request failed: IOException Connection refused");
         assertThat(watch.index()).isZero();
         assertThat(watch.due()).as("the retry pause").isFalse();
+        assertThat(watch.retryMillis()).as("what the log says").isEqualTo(1000);
         clock.move(ConsulWatch.RETRY_PAUSE.minusMillis(1));
         assertThat(watch.due()).isFalse();
         clock.move(Duration.ofMillis(1));
