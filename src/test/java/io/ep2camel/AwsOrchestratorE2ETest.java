@@ -158,7 +158,8 @@ class AwsOrchestratorE2ETest {
                 .until(() -> served(4).equals(Set.of("b1", "b2")) && fx.config().equals(before));
         assertThat(fetchHealth().lastError()).hasValueSatisfying(e -> assertThat(e).contains("Rate exceeded"));
         assertThat(fetchHealth().consecutiveFailures()).isGreaterThanOrEqualTo(2);
-        // sleep_before_next_run is 0.2 s: without back-off 3 s would be ~15 rounds of 2 attempts
+        // sleep_before_next_run is 0.2 s: without back-off 3 s would be ~15 rounds of 2 attempts; within
+        // the first 30 s of an outage a round comes about once a second
         assertThat(aws.requests(ASG_ACTION)).hasSizeLessThanOrEqualTo(8);
 
         aws.recover();                                         // the change goes through once AWS answers

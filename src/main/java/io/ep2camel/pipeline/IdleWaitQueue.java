@@ -12,11 +12,14 @@ import java.util.concurrent.TimeUnit;
  * exchange offered meanwhile still ends the wait at once.
  * <p>
  * Stopping: seda's consumer is stopped gracefully, by waiting for its thread to come back from the
- * queue, so {@link #release()} (called when Camel or the route stops) ends a long wait at once and
- * makes every later wait seda's own short one; {@link #hold()} (the route started again) restores it.
+ * queue, so {@link #release()} (called when Camel stops) ends a long wait at once and makes every
+ * later wait seda's own short one; {@link #hold()} (the route started again) restores it. A route
+ * stopped on its own (Jolokia, Hawtio) is told only once its consumer has stopped, so that stop
+ * waits out the current wait: that is why the wait is 5 s (one wake-up per 5 s idle, instead of ten
+ * a second), not longer.
  */
 final class IdleWaitQueue<E> extends LinkedBlockingQueue<E> {
-    static final long IDLE_WAIT_MILLIS = 60_000;
+    static final long IDLE_WAIT_MILLIS = 5_000;
 
     private volatile boolean released;
     private volatile Thread waiting;

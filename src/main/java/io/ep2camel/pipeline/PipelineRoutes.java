@@ -314,7 +314,7 @@ public class PipelineRoutes extends RouteBuilder {
         pool.fetchHealth().failure(e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage());
         long wait = pool.fetchHealth().backoffMillis();
         e.setProperty("ep2FetchFailure", "fetch for " + pool + " failed, its backends kept as they are; next try "
-                + (wait == 0 ? "at the next poll" : "in " + wait + " ms") + ": " + pool.fetchHealth().lastError().orElse("?"));
+                + "in " + wait + " ms (or the next poll after it): " + pool.fetchHealth().lastError().orElse("?"));
     }
 
     /**

@@ -8,9 +8,9 @@ import java.util.Optional;
 /**
  * How the orchestrator has been answering: the health checks report it, and a failing
  * orchestrator is retried with a capped exponential back-off instead of every round — once it
- * has failed for {@link #OUTAGE_GRACE}: until then it is asked at the normal pace (every poll;
- * a watch at most once a second), so the first change after a short outage is served within a
- * poll period. Polled orchestrators are tracked by the poll route; watching routes call
+ * has failed for {@link #OUTAGE_GRACE}: until then it is asked about once a second (every poll
+ * of a 1 s poll), so the first change after a short outage is served within a second or a poll
+ * period. Polled orchestrators are tracked by the poll route; watching routes call
  * {@link #success()} and {@link #failure(String)} themselves and wait {@link #backoff()} after a failure.
  */
 public class FetchHealth {
@@ -27,7 +27,7 @@ public class FetchHealth {
         this(Clock.systemUTC());
     }
 
-    FetchHealth(Clock clock) {
+    public FetchHealth(Clock clock) {
         this.clock = clock;
     }
 
@@ -43,7 +43,7 @@ public class FetchHealth {
         backoff.failed(lastFailure);
     }
 
-    /** 0 while healthy and for the first {@link #OUTAGE_GRACE} of an outage; then 1 s, 2 s, 4 s ... capped at 60 s. */
+    /** 0 while healthy, 750 ms for the first {@link #OUTAGE_GRACE} of an outage; then 1 s, 2 s, 4 s ... capped at 60 s. */
     public Duration backoff() {
         return backoff.current();
     }

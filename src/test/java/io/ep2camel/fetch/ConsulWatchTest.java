@@ -22,7 +22,7 @@ class ConsulWatchTest {
     private static final List<Map<String, Object>> ONE = List.of(Map.of("host", "10.0.0.1", "port", 80));
 
     private final MovableClock clock = new MovableClock();
-    private final FetchHealth health = new FetchHealth();
+    private final FetchHealth health = new FetchHealth(clock);
     private final AppliedBackends applied = new AppliedBackends();
     private final ConsulAgent agent = new ConsulAgent("127.0.0.1", 8500, false, Optional.empty());
     private ConsulWatch watch;

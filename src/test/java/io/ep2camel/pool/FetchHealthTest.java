@@ -20,9 +20,10 @@ class FetchHealthTest {
 
         for (int s = 0; s < FetchHealth.OUTAGE_GRACE.toSeconds(); s++) {   // one failed poll a second
             h.failure("boom");
-            assertThat(h.backoff()).as("%d s into the outage", s).isZero();
-            assertThat(h.due()).isTrue();
+            assertThat(h.backoff()).as("%d s into the outage", s).isEqualTo(Backoff.GRACE_PACE);
+            assertThat(h.due()).as("a faster poll waits").isFalse();
             clock.move(Duration.ofSeconds(1));
+            assertThat(h.due()).as("the next poll of a 1 s poll is not skipped").isTrue();
         }
         assertThat(h.reachable()).isFalse();
         h.failure("boom");                                           // the outage has lasted the grace period
@@ -45,7 +46,7 @@ class FetchHealthTest {
         assertThat(h.backoff()).isZero();
         assertThat(h.totalFailures()).as("a counter, not reset").isEqualTo(42);
         h.failure("again");
-        assertThat(h.backoff()).as("a new outage starts a new grace period").isZero();
+        assertThat(h.backoff()).as("a new outage starts a new grace period").isEqualTo(Backoff.GRACE_PACE);
     }
 
     @Test
