@@ -104,8 +104,9 @@ final class ControllerWiring {
         List<HealthCheck> checks = new ArrayList<>(List.of(new HaproxyHealthCheck(
                 cfg.updateType() == UpdateType.UPDATE_BY_RUNTIME ? Optional.of(socketUri(cfg)) : Optional.empty(), control)));
         List<Pool> all = new ArrayList<>();
+        String template = templateText(cfg);   // read once: every pool's server lines look at the same template
         for (PoolSpec spec : cfg.pools()) {
-            Pool pool = pool(spec, cfg, meters);
+            Pool pool = pool(spec, cfg, template, meters);
             all.add(pool);
             // per-pool beans the orchestrator routes refer to as fetchHealth{{suffix}}, appliedBackends{{suffix}}
             main.bind("fetchHealth" + spec.suffix(), pool.fetchHealth());
@@ -142,9 +143,9 @@ final class ControllerWiring {
     }
 
     /** One pool's state and the stage objects made for it; its metrics carry its backend name. */
-    private static Pool pool(PoolSpec spec, Ep2Config cfg, PrometheusMeterRegistry meters) {
+    private static Pool pool(PoolSpec spec, Ep2Config cfg, String template, PrometheusMeterRegistry meters) {
         ServerLineFormat format = new ServerLineFormat(spec.backendMaxconn(), spec.checkInterval(),
-                ServerLineFormat.downInterval(spec.downCheckInterval(), templateText(cfg)));
+                ServerLineFormat.downInterval(spec.downCheckInterval(), template));
         AppliedBackends applied = new AppliedBackends();
         FetchHealth fetchHealth = new FetchHealth();
         BackendSetReader reader = new BackendSetReader(spec.backendPort().orElse(0));
