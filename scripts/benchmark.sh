@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll] | consul-tls [--runs N] [--idle-seconds S] [--wait W] | jar | scenarios [...]
+# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll] | consul-tls [--runs N] [--idle-seconds S] [--wait W] | jar | scenarios [...] | reload [--reloads N] [--haproxy PATH ...]
 #   all       the whole suite (~6 min on 2 cores): convergence p50/p95/max for file and consul watch x
 #             update_by_config and update_by_runtime, failed requests during 100 scale events under load
 #             (both update types), runtime apply cost for 10/100/1000/5000 servers, the jar's start-up,
@@ -14,6 +14,10 @@
 #             [--only churn|recovery|outage|storm|idle] [--leg consul_config|consul_runtime|aws_config|aws_runtime]
 #   consul    convergence latency (p50/p95/max) from a Consul catalog change to HAProxy serving the new
 #             server: watch vs poll, update_by_config vs update_by_runtime (Consul API double, ~6 min)
+#   reload    100 reloads under 4 client threads through the controller's own reload: new master
+#             (EP2's way, -x -sf) vs the master CLI's reload, for Debian's HAProxy 2.6 and the 3.0.11
+#             that scripts/test-haproxy-3.0.sh builds (or each --haproxy given): reload call and time
+#             to a new worker's first answer p50/p95/max, failed requests (~3 min)
 #   consul-tls watch convergence (update_by_runtime) over plain HTTP vs HTTPS with a client certificate,
 #             and the Consul requests per minute of one idle controller (~4 min with the defaults)
 set -euo pipefail
@@ -38,5 +42,6 @@ case "$what" in
   consul-tls) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ConsulTlsBenchmark "$@" ;;
   jar) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.JarProbe "$@" ;;
   scenarios) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ScenarioBenchmark "$@" ;;
-  *) echo "unknown benchmark \'$what\' (known: all, runtime, consul, consul-tls, jar, scenarios)" >&2; exit 2 ;;
+  reload) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ReloadBenchmark "$@" ;;
+  *) echo "unknown benchmark \'$what\' (known: all, runtime, consul, consul-tls, jar, scenarios, reload)" >&2; exit 2 ;;
 esac

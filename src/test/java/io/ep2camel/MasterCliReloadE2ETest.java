@@ -1,8 +1,15 @@
 package io.ep2camel;
 
+import io.ep2camel.config.StartBy;
+import io.ep2camel.reload.ExecCommandRunner;
+import io.ep2camel.reload.HaproxyCommands;
+import io.ep2camel.reload.HaproxyControl;
+import io.ep2camel.reload.MasterCli;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.HaproxyProcess;
 import io.ep2camel.testsupport.HttpBackends;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -85,5 +93,29 @@ class MasterCliReloadE2ETest {
         assertThat(fx.log()).containsOnlyOnce("has no master CLI at " + fx.pidFile.resolveSibling("haproxy-master.sock"))
                 .contains("old pids [" + byHand + "] soft-stopped", "old pids [" + second + "] soft-stopped")
                 .doesNotContain("reloaded through the master CLI");
+    }
+
+    @Test
+    void reloadsBackToBackWaitForTheMasterCliWhileTheMasterReExecutesItself() throws Exception {
+        // after each start and reload the master re-executes itself and refuses its CLI for a moment:
+        // a reload at that moment must wait for it, not take it as gone and start a new master
+        Files.writeString(fx.haproxyCfg, fx.templateText("    server b1 127.0.0.1:" + servers.port(0) + " check"));
+        Path masterSocket = fx.pidFile.resolveSibling("m.sock");
+        CamelContext camel = new DefaultCamelContext();
+        camel.start();
+        try {
+            HaproxyControl control = new HaproxyControl(new ExecCommandRunner(() -> camel, Duration.ofSeconds(30)),
+                    new HaproxyCommands(Path.of(HaproxyProcess.BINARY), "systemctl"), StartBy.BINARY, fx.haproxyCfg,
+                    fx.pidFile, Optional.empty(), "haproxy", Optional.of(masterSocket));
+            control.reloadOrStart();
+            long master = fx.haproxy().masterPid();
+            for (int i = 0; i < 5; i++) {
+                control.reloadOrStart();
+                assertThat(fx.haproxy().masterPid()).as("reload %d went through the master CLI", i + 1).isEqualTo(master);
+            }
+            assertThat(new MasterCli(masterSocket, Duration.ofSeconds(5)).answersWithin(Duration.ofSeconds(5))).isTrue();
+        } finally {
+            camel.stop();
+        }
     }
 }

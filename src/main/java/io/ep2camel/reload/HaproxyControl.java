@@ -22,6 +22,12 @@ public class HaproxyControl {
     private static final Duration MASTER_CLI_TIMEOUT = Duration.ofSeconds(30);
     /** 2.6 answers reload with nothing: how long its master may take to re-execute and count the reload. */
     private static final Duration RELOAD_COUNTED_WITHIN = Duration.ofSeconds(30);
+    /**
+     * A master started with this master CLI re-executes itself after every start and reload and
+     * refuses connections meanwhile (tens of ms, measured up to a few hundred under load): how
+     * long a reload waits for it before taking it as gone.
+     */
+    private static final Duration MASTER_CLI_BACK_WITHIN = Duration.ofSeconds(5);
 
     private final ExecCommandRunner runner;
     private final HaproxyCommands commands;
@@ -66,7 +72,7 @@ public class HaproxyControl {
             require("haproxy start", runner.run(master.map(m -> commands.start(config, pidFile, m.socket()))
                     .orElseGet(() -> commands.start(config, pidFile))));
             LOG.info("HAProxy started (pid file {}{})", pidFile, master.map(m -> ", master CLI " + m.socket()).orElse(""));
-        } else if (master.isPresent() && master.get().answers() && startedWithThisConfig(running.get(0))) {
+        } else if (master.isPresent() && masterCliAnswers(running.get(0)) && startedWithThisConfig(running.get(0))) {
             new MasterReload(master.get(), RELOAD_COUNTED_WITHIN).run();
         } else {
             if (master.isPresent() && ep2WayLogged.compareAndSet(false, true)) {
@@ -82,24 +88,43 @@ public class HaproxyControl {
     }
 
     /**
+     * Whether the running master answers on the master CLI. One started with {@code -S <this socket>}
+     * is waited for (it may be re-executing itself after the previous start or reload); any other
+     * is asked once, so that a HAProxy started without it is reloaded EP2's way at once.
+     */
+    private boolean masterCliAnswers(long masterPid) {
+        MasterCli cli = master.orElseThrow();
+        boolean startedWithIt = masterArgv(masterPid).map(argv -> {
+            int s = argv.indexOf("-S");
+            return s >= 0 && s + 1 < argv.size() && argv.get(s + 1).split(",", 2)[0].equals(cli.socket().toString());
+        }).orElse(false);
+        return cli.answersWithin(startedWithIt ? MASTER_CLI_BACK_WITHIN : Duration.ZERO);
+    }
+
+    /**
      * A master CLI reload re-reads the file the master was started with: only when that is this
      * controller's config is it the reload wanted (Linux: the master's command line in /proc;
      * where that cannot be read, the master is taken as started by this controller).
      */
     private boolean startedWithThisConfig(long masterPid) {
+        List<String> argv = masterArgv(masterPid).orElse(List.of());
+        int f = argv.indexOf("-f");
+        boolean same = f < 0 || f + 1 >= argv.size()
+                || Path.of(argv.get(f + 1)).toAbsolutePath().normalize().equals(config.toAbsolutePath().normalize());
+        if (!same) {
+            LOG.warn("HAProxy (master {}) runs {}, not {}: reloaded EP2's way (a new master) so that it loads {}",
+                    masterPid, argv.get(f + 1), config, config);
+        }
+        return same;
+    }
+
+    /** The master's command line (Linux: /proc/PID/cmdline); empty where it cannot be read. */
+    private static Optional<List<String>> masterArgv(long masterPid) {
         try {
-            List<String> argv = Arrays.asList(Files.readString(Path.of("/proc", Long.toString(masterPid), "cmdline"))
-                    .split("\0"));
-            int f = argv.indexOf("-f");
-            boolean same = f < 0 || f + 1 >= argv.size()
-                    || Path.of(argv.get(f + 1)).toAbsolutePath().normalize().equals(config.toAbsolutePath().normalize());
-            if (!same) {
-                LOG.warn("HAProxy (master {}) runs {}, not {}: reloaded EP2's way (a new master) so that it loads {}",
-                        masterPid, argv.get(f + 1), config, config);
-            }
-            return same;
+            return Optional.of(Arrays.asList(Files.readString(Path.of("/proc", Long.toString(masterPid), "cmdline"))
+                    .split("\0")));
         } catch (IOException | RuntimeException e) {
-            return true;
+            return Optional.empty();
         }
     }
 

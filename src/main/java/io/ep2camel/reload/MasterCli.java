@@ -39,10 +39,32 @@ public final class MasterCli {
 
     /** Whether a master answers on the socket (a file left by a stopped HAProxy refuses the connection). */
     public boolean answers() {
-        try {
-            return showProc().isPresent();
-        } catch (IOException e) {
-            return false;
+        return answersWithin(Duration.ZERO);
+    }
+
+    /**
+     * Whether a master answers within {@code patience}, asked every 20 ms: after each start and
+     * reload the master re-executes itself ("wait mode") and refuses connections for a moment.
+     */
+    public boolean answersWithin(Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                if (showProc().isPresent()) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // refused while the master re-executes, or nobody there: asked again until the deadline
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
     }
 
