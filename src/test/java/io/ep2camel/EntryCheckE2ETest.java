@@ -32,7 +32,7 @@ class EntryCheckE2ETest {
                 .set("down_check_interval", "100ms");
         fx.write(fx.template, fx.templateText("    {{nodes}}")
                 .replace("option httpchk GET /", "option httpchk GET " + WarmingBackend.HEALTH_PATH));
-        base = HttpBackends.start(1);
+        base = HttpBackends.start(2);
         late = new WarmingBackend("late");
     }
 
@@ -62,6 +62,26 @@ class EntryCheckE2ETest {
             int checksWhenUp = late.checks();
             Thread.sleep(2000);   // a window shorter than inter: an UP server is checked at most once in it
             assertThat(late.checks() - checksWhenUp).as("checks of the UP server in 2 s, inter 3 s").isLessThanOrEqualTo(1);
+            load.close();
+            assertThat(load.failures()).as("failed client requests").isEmpty();
+        }
+    }
+
+    @Test
+    void aServerAddedPastNodeSlotsIsCheckedEveryDownCheckIntervalAndTakesNoRequestBeforeItPassed() throws Exception {
+        fx.backends(List.of(base.port(0), base.port(1)));   // node_slots 2: both slots taken
+        fx.startController();
+        fx.awaitServed("b1", "b2");
+        try (RequestLoop load = RequestLoop.start(fx.frontendPort)) {
+            fx.backends(List.of(base.port(0), base.port(1), late.port()));   // slot3, with add server
+            // a dynamic server's check task starts with the add: its first checks come every
+            // down_check_interval, well before one inter (3 s)
+            await().atMost(Duration.ofMillis(2500)).until(() -> late.checks() >= 3);
+            assertThat(late.requests()).as("client requests to a server that has not passed a check").isZero();
+            late.ready();
+            await().atMost(Duration.ofSeconds(10)).until(() -> late.requests() > 0);
+            assertThat(late.requestsBeforeReady()).as("client requests before it was ready").isZero();
+            assertThat(java.nio.file.Files.readString(fx.haproxyCfg)).as("the config keeps the added slot").contains("server slot3 ");
             load.close();
             assertThat(load.failures()).as("failed client requests").isEmpty();
         }
