@@ -31,6 +31,7 @@ import io.ep2camel.reload.HaproxyCommands;
 import io.ep2camel.reload.HaproxyControl;
 import io.ep2camel.reload.ServerStateFile;
 import io.ep2camel.render.HaproxyConfigRenderer;
+import io.ep2camel.render.DefaultServerOptions;
 import io.ep2camel.render.ServerLineFormat;
 import io.ep2camel.render.TemplateRenderer;
 import io.ep2camel.runtime.RuntimeUpdate;
@@ -145,7 +146,8 @@ final class ControllerWiring {
     /** One pool's state and the stage objects made for it; its metrics carry its backend name. */
     private static Pool pool(PoolSpec spec, Ep2Config cfg, String template, PrometheusMeterRegistry meters) {
         ServerLineFormat format = new ServerLineFormat(spec.backendMaxconn(), spec.checkInterval(),
-                ServerLineFormat.downInterval(spec.downCheckInterval(), template));
+                ServerLineFormat.downInterval(spec.downCheckInterval(), template),
+                DefaultServerOptions.of(template, spec.backendName()));
         AppliedBackends applied = new AppliedBackends();
         FetchHealth fetchHealth = new FetchHealth();
         BackendSetReader reader = new BackendSetReader(spec.backendPort().orElse(0));

@@ -211,8 +211,8 @@ public final class Ep2Application {
             RuntimePlan plan = stages.runtime().preview(PipelineRoutes.targets(round));
             out.println(plan.outcome() == RuntimePlan.Outcome.RELOAD
                     ? "# would write the config below and start or reload HAProxy"
-                    : "# would send " + plan.commands().size() + " commands over " + stages.runtime().socketUri());
-            plan.commands().forEach(c -> out.println("  " + c));
+                    : "# would send " + plan.plannedCommands().size() + " commands over " + stages.runtime().socketUri());
+            plan.plannedCommands().forEach(c -> out.println("  " + c));
             config = stages.renderer().render(plan.configLines());
         }
         boolean same = Files.isRegularFile(cfg.haproxyConfigFile())

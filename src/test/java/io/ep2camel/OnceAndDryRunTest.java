@@ -80,8 +80,10 @@ class OnceAndDryRunTest {
         fx.backends(List.of(servers.port(0), servers.port(1)));
         String out = stdoutOf("-f", fx.conf.toString(), "--dry-run");
 
-        assertThat(out).contains("would send 5 commands")
-                .contains("set server be_app/slot2 addr 127.0.0.1 port " + servers.port(1));
+        // slot2 is free (in maintenance) since HAProxy was read: deleted and added again with the address
+        assertThat(out).contains("would send 7 commands")
+                .contains("del server be_app/slot2")
+                .contains("add server be_app/slot2 127.0.0.1:" + servers.port(1) + " ");
         assertThat(Files.readString(fx.haproxyCfg)).isEqualTo(before);
         for (int i = 0; i < 10; i++) {
             assertThat(Http.tryGet(fx.frontendPort)).isEqualTo("b1");

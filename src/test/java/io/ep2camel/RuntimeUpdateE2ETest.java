@@ -150,7 +150,8 @@ class RuntimeUpdateE2ETest {
 
     /**
      * A backend whose balance algorithm dynamic servers do not support (static-rr): HAProxy refuses
-     * {@code add server}, and from its answer on, slots grow by one config rewrite + reload.
+     * {@code add server} — here first when the new b2 re-enters the free slot2 (deleted, not added
+     * again) — and from its answer on, slots grow by one config rewrite + reload.
      */
     @Test
     void addServerRefusedByHaproxyFallsBackToGrowingTheSlotsByReload() throws Exception {
@@ -162,9 +163,17 @@ class RuntimeUpdateE2ETest {
 
         serve(0, 1, 2, 3);
         awaitServed(Set.of("b1", "b2", "b3", "b4"));
-        assertThat(fx.log()).contains("HAProxy refused 'add server be_app/slot3",
-                "slots will grow by a config rewrite + reload instead");
+        assertThat(fx.log()).contains("HAProxy deleted be_app/slot2 but refused 'add server be_app/slot2",
+                "servers are no longer added at runtime, and this round writes the slots with one reload");
         assertThat(slotLines()).isEqualTo(4);
+
+        // from then on a free slot is taken in place, without a reload
+        List<Long> processes = fx.haproxy().processes();
+        serve(0, 1, 2);
+        awaitServed(Set.of("b1", "b2", "b3"));
+        serve(0, 1, 2, 4);
+        awaitServed(Set.of("b1", "b2", "b3", "b5"));
+        assertThat(fx.haproxy().processes()).as("no reload").isEqualTo(processes);
     }
 
     @Test

@@ -29,8 +29,9 @@ import java.util.Map;
  * <ul>
  *   <li>update_by_config: render → validate ({@code exec:} haproxy -c) → write (atomic) → reload,
  *       the branch's onException putting the previous config back;</li>
- *   <li>update_by_runtime: plan (HAProxy's state read over the socket) → {@code choice} on the plan's
- *       outcome: the commands to {@code haproxy-socket:}, then the file synced without a reload;
+ *   <li>update_by_runtime: plan (HAProxy's state read over the socket) → free slots re-entered
+ *       (del + add server) → {@code choice} on the plan's outcome: the commands to
+ *       {@code haproxy-socket:}, then the file synced without a reload;
  *       or, when HAProxy must start, lacks a backend or needs more slots, the config branch's
  *       render → validate → write → reload.</li>
  * </ul>
@@ -75,6 +76,8 @@ public class PipelineRoutes extends RouteBuilder {
     static final String SHOW_SERVERS_STATE = "direct:ep2-show-servers-state";
     /** update_by_runtime: {@code del server} for the free slots past node_slots. */
     static final String DELETE_SERVERS = "direct:ep2-delete-servers";
+    /** update_by_runtime: {@code del server} + {@code add server} for the free slots new servers re-enter. */
+    static final String REENTER_SLOTS = "direct:ep2-reenter-slots";
 
     private final Pools pools;
     private final PendingChanges pending;
@@ -103,6 +106,7 @@ public class PipelineRoutes extends RouteBuilder {
         configureApply();
         configureUpdateByConfig();
         configureUpdateByRuntime();
+        configureReenterSlots();
         configureDeleteServers();
         configureConfigSteps();
     }
@@ -198,6 +202,8 @@ public class PipelineRoutes extends RouteBuilder {
                 .setBody(e -> targets(round(e)))
                 .bean(stages.runtime(), "plan").id("ep2-plan")
                 .setProperty(PLAN, body())
+                .to(REENTER_SLOTS)
+                .setBody(exchangeProperty(PLAN))
                 .choice()
                     .when(simple("${body.outcome} == 'RELOAD'"))
                         .setBody(e -> plan(e).configLines())
@@ -219,6 +225,22 @@ public class PipelineRoutes extends RouteBuilder {
                 .filter(simple("${exchangeProperty." + PLAN + ".outcome} != 'NOTHING_TO_SEND'"))
                     .process(e -> applied(e, plan(e).outcome() == RuntimePlan.Outcome.RELOAD
                             ? Ep2Metrics.RELOAD : Ep2Metrics.RUNTIME));
+    }
+
+    /**
+     * Free slots that new servers re-enter are deleted and added again first (a fresh check task,
+     * first due after downinter). Error replies are accepted: a slot HAProxy keeps takes its server
+     * in place; one it deleted but would not add again turns the round into a reload.
+     */
+    private void configureReenterSlots() {
+        from(REENTER_SLOTS).routeId("ep2-reenter-slots").errorHandler(noErrorHandler())
+                .filter(e -> !plan(e).reentries().isEmpty())
+                    .setBody(e -> plan(e).reentryBatch())
+                    .setHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY, constant(false))
+                    .to(stages.runtime().socketUri()).id("ep2-del-add-server")
+                    .removeHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY)
+                    .process(e -> e.setProperty(PLAN, stages.runtime().reentered(plan(e), e.getMessage().getBody(List.class))))
+                    .id("ep2-reentered");
     }
 
     /**

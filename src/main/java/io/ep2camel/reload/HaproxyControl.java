@@ -24,8 +24,8 @@ public class HaproxyControl {
     private static final Duration RELOAD_COUNTED_WITHIN = Duration.ofSeconds(30);
     /**
      * A master started with this master CLI re-executes itself after every start and reload and
-     * refuses connections meanwhile (tens of ms, measured up to a few hundred under load): how
-     * long a reload waits for it before taking it as gone.
+     * refuses connections meanwhile (HAProxy's mworker_reexec_waitmode): how long a reload waits
+     * for it before taking it as gone.
      */
     private static final Duration MASTER_CLI_BACK_WITHIN = Duration.ofSeconds(5);
 

@@ -37,14 +37,10 @@ public final class MasterCli {
         return socket;
     }
 
-    /** Whether a master answers on the socket (a file left by a stopped HAProxy refuses the connection). */
-    public boolean answers() {
-        return answersWithin(Duration.ZERO);
-    }
-
     /**
      * Whether a master answers within {@code patience}, asked every 20 ms: after each start and
-     * reload the master re-executes itself ("wait mode") and refuses connections for a moment.
+     * reload the master re-executes itself ("wait mode") and refuses connections for a moment; a
+     * file left by a stopped HAProxy refuses them for good.
      */
     public boolean answersWithin(Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();

@@ -2,6 +2,7 @@ package io.ep2camel.render;
 
 import io.ep2camel.model.Backend;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,10 +14,27 @@ import java.util.Optional;
  * downinter while DOWN (waiting for its first passed check, or failing), and every inter once UP,
  * so the template's cadence for servers in service is untouched.
  */
-public record ServerLineFormat(Optional<Integer> maxconn, Optional<String> checkInterval, Optional<String> downInterval) {
+public record ServerLineFormat(Optional<Integer> maxconn, Optional<String> checkInterval, Optional<String> downInterval,
+                               List<String> defaultServer) {
+    public ServerLineFormat {
+        defaultServer = List.copyOf(defaultServer);
+    }
+
+    public ServerLineFormat(Optional<Integer> maxconn, Optional<String> checkInterval, Optional<String> downInterval) {
+        this(maxconn, checkInterval, downInterval, List.of());
+    }
 
     public ServerLineFormat(Optional<Integer> maxconn, Optional<String> checkInterval) {
         this(maxconn, checkInterval, Optional.empty());
+    }
+
+    /**
+     * Options of a server made by {@code add server}: the template's default-server options for
+     * the backend first ({@link DefaultServerOptions}; HAProxy does not apply them to dynamic
+     * servers), then {@link #options}, whose later keywords win as on any server line.
+     */
+    public String dynamicOptions(int weight) {
+        return defaultServer.isEmpty() ? options(weight) : String.join(" ", defaultServer) + " " + options(weight);
     }
 
     /** Options after the address, e.g. {@code check inter 2s maxconn 100 weight 3 downinter 200ms}. */

@@ -13,7 +13,7 @@ import java.util.Set;
  * the socket commands (in order) and every pool's slot layout after it, with the server lines
  * the config file is rendered from (so a later reload or restart keeps the same slots).
  */
-public record RuntimePlan(Outcome outcome, List<String> commands, List<PlannedPool> pools) {
+public record RuntimePlan(Outcome outcome, List<String> commands, List<PlannedPool> pools, List<SlotReentry> reentries) {
     /** The branches of the runtime route. */
     public enum Outcome {
         /** HAProxy already holds the wanted servers: only the file is brought in line. */
@@ -61,6 +61,32 @@ public record RuntimePlan(Outcome outcome, List<String> commands, List<PlannedPo
     public RuntimePlan {
         commands = List.copyOf(commands);
         pools = List.copyOf(pools);
+        reentries = List.copyOf(reentries);
+    }
+
+    public RuntimePlan(Outcome outcome, List<String> commands, List<PlannedPool> pools) {
+        this(outcome, commands, pools, List.of());
+    }
+
+    /**
+     * The batch sent before the commands when servers re-enter free slots: for each, {@code del server}
+     * then {@code add server} (the add fails where HAProxy kept the slot); empty when none does.
+     */
+    public List<String> reentryBatch() {
+        if (reentries.isEmpty()) {
+            return List.of();
+        }
+        List<String> batch = new ArrayList<>(List.of(SlotPlanner.EXPERIMENTAL_MODE));
+        reentries.forEach(r -> batch.addAll(List.of(r.deletion(), r.added())));
+        return batch;
+    }
+
+    /** Every command the round would send, as if each re-entered slot is deleted and added again (a dry run's view). */
+    public List<String> plannedCommands() {
+        List<String> all = new ArrayList<>(reentryBatch());
+        all.addAll(commands);
+        reentries.forEach(r -> all.addAll(r.afterAdd()));
+        return all;
     }
 
     /** Every pool's {@code del server} commands (each pool's batch opens with experimental-mode on). */
@@ -71,7 +97,7 @@ public record RuntimePlan(Outcome outcome, List<String> commands, List<PlannedPo
     /** This plan after HAProxy refused to delete some slots (named slotN per backend): they stay, free. */
     RuntimePlan keeping(java.util.Map<String, Set<String>> refusedByBackend) {
         return new RuntimePlan(outcome, commands, pools.stream()
-                .map(p -> p.keeping(refusedByBackend.getOrDefault(p.target().backend(), Set.of()))).toList());
+                .map(p -> p.keeping(refusedByBackend.getOrDefault(p.target().backend(), Set.of()))).toList(), reentries);
     }
 
     /** The server lines of every pool after this round: what the config file is rendered from. */

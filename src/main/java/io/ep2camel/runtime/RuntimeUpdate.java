@@ -90,9 +90,46 @@ public class RuntimeUpdate {
             return reload(layouts(targets, plans));
         }
         List<String> commands = plans.values().stream().flatMap(p -> p.commands().stream()).toList();
+        List<SlotReentry> reentries = plans.values().stream().flatMap(p -> p.reentries().stream()).toList();
         boolean deletions = plans.values().stream().anyMatch(p -> !p.deletions().isEmpty());
-        return new RuntimePlan(commands.isEmpty() && !deletions ? Outcome.NOTHING_TO_SEND : Outcome.RUNTIME, commands,
-                layouts(targets, plans));
+        return new RuntimePlan(commands.isEmpty() && !deletions && reentries.isEmpty() ? Outcome.NOTHING_TO_SEND
+                : Outcome.RUNTIME, commands, layouts(targets, plans), reentries);
+    }
+
+    /**
+     * After the re-entry batch ({@link RuntimePlan#reentryBatch()}, sent with error replies accepted):
+     * each re-entered slot HAProxy added again gets the commands that follow an add; one it kept
+     * (still holding a connection) takes the new server in place. One it deleted but would not add
+     * again (a backend whose balance algorithm has no dynamic servers) is gone from HAProxy: servers
+     * are no longer added at runtime, and this round writes the planned slots with one reload.
+     *
+     * @param replies HAProxy's replies, one per command of the re-entry batch
+     */
+    public RuntimePlan reentered(RuntimePlan plan, List<String> replies) {
+        List<String> commands = new ArrayList<>(plan.commands());
+        boolean lost = false;
+        List<SlotReentry> reentries = plan.reentries();
+        for (int i = 0; i < reentries.size(); i++) {
+            SlotReentry r = reentries.get(i);
+            // reply 0 answers experimental-mode on, then a del and an add per re-entry
+            String deleted = replies.get(1 + 2 * i);
+            String added = replies.get(2 + 2 * i);
+            if (!HaproxySocketClient.isErrorReply(added)) {
+                commands.addAll(r.afterAdd());
+            } else if (HaproxySocketClient.isErrorReply(deleted)) {
+                LOG.info("HAProxy keeps {}/{} for now ({}): the new server takes it in place", r.backend(), r.slot(),
+                        deleted.lines().findFirst().orElse(""));
+                commands.addAll(r.inPlace());
+            } else {
+                lost = true;
+                dynamicServers = false;
+                LOG.warn("HAProxy deleted {}/{} but refused '{}' ({}); servers are no longer added at runtime, and this "
+                        + "round writes the slots with one reload", r.backend(), r.slot(), r.added(),
+                        added.lines().findFirst().orElse(""));
+            }
+        }
+        return lost ? new RuntimePlan(Outcome.RELOAD, List.of(), plan.pools())
+                : new RuntimePlan(Outcome.RUNTIME, commands, plan.pools());
     }
 
     /**

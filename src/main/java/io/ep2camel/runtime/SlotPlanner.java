@@ -26,7 +26,9 @@ import java.util.Set;
  *       it has no sessions or the drain timeout passed;</li>
  *   <li>a new server takes a free slot, preferring the one that last held its address: it gets
  *       the address with weight 0, is made ready, has its health forced down, and only then gets
- *       its weight, so it receives traffic only after passing its health checks;</li>
+ *       its weight, so it receives traffic only after passing its health checks; where dynamic
+ *       servers work, a slot in maintenance since the read is deleted and added again instead
+ *       ({@link SlotReentry}), so its first check comes after downinter, not at the old slot's phase;</li>
  *   <li>when no slot is free it is added with {@code add server} (HAProxy ≥ 2.4, which does not
  *       apply default-server to dynamic servers: every option is spelled out), or, where that is
  *       unsupported, the plan asks for one config rewrite + reload;</li>
@@ -119,24 +121,28 @@ public final class SlotPlanner {
         }
 
         List<Backend> toPlace = wanted.backends().stream().filter(b -> !placed.contains(b.address())).toList();
+        List<SlotReentry> reentries = new ArrayList<>();
         boolean needsReload = false;
         int nextIndex = slots.stream().mapToInt(s -> Slot.index(s.name())).max().orElse(0) + 1;
         for (Backend b : toPlace) {
             Integer at = takeFreeSlot(free, layout, b);
             if (at != null) {
                 String name = layout.get(at).name();
-                cmds.add(set(name, "addr " + b.host() + " port " + b.port()));
-                cmds.add(set(name, "weight 0"));
-                cmds.add(set(name, "state ready"));
-                cmds.add(set(name, "health down"));
-                cmds.add(set(name, "weight " + runtimeWeight(b)));
+                List<String> inPlace = List.of(set(name, "addr " + b.host() + " port " + b.port()), set(name, "weight 0"),
+                        set(name, "state ready"), set(name, "health down"), set(name, "weight " + runtimeWeight(b)));
+                if (dynamic && maintAtRead.contains(at) && sessions.getOrDefault(name, 0) == 0) {
+                    reentries.add(new SlotReentry(backend, name, addServer(name, b), List.of("enable health " + backend + "/" + name,
+                            set(name, "state ready"), set(name, "health down"), set(name, "weight " + runtimeWeight(b))), inPlace));
+                } else {
+                    cmds.addAll(inPlace);
+                }
                 layout.set(at, new Slot(name, b, false));
             } else if (dynamic) {
                 String name = Slot.PREFIX + nextIndex++;
                 if (!cmds.contains(EXPERIMENTAL_MODE)) {
                     cmds.add(EXPERIMENTAL_MODE);
                 }
-                cmds.add("add server " + backend + "/" + name + " " + b.address() + " " + format.options(0) + " weight 0");
+                cmds.add(addServer(name, b));
                 cmds.add("enable health " + backend + "/" + name);
                 cmds.add(set(name, "state ready"));
                 cmds.add(set(name, "health down"));
@@ -164,7 +170,12 @@ public final class SlotPlanner {
             }
         }
         List<Slot> kept = layout.stream().filter(s -> !deleted.contains(s.name())).toList();
-        return new SlotPlan(cmds, kept, needsReload, deletions);
+        return new SlotPlan(cmds, kept, needsReload, deletions, reentries);
+    }
+
+    /** HAProxy ≥ 2.4 does not apply default-server to dynamic servers: every option is spelled out. */
+    private String addServer(String name, Backend b) {
+        return "add server " + backend + "/" + name + " " + b.address() + " " + format.dynamicOptions(0) + " weight 0";
     }
 
     /** slotN of a {@code del server <backend>/slotN} command this planner wrote; null for any other command. */

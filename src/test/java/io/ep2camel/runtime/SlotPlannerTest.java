@@ -78,4 +78,39 @@ class SlotPlannerTest {
         assertThat(plan.layout()).extracting(Slot::name).containsExactly("slot1", "slot2", "slot3");
         assertThat(plan.layout()).noneMatch(Slot::isFree);
     }
+
+    @Test
+    void aNewServerReEntersAFreeSlotByDeleteAndAddWithTheInPlaceCommandsKeptForARefusal() {
+        SlotPlan plan = plan(List.of(up("slot1", 1001), maint("slot2", 1002)), Map.of(),
+                new Backend("127.0.0.1", 1001), new Backend("127.0.0.1", 1005));
+
+        assertThat(plan.commands()).isEmpty();
+        assertThat(plan.reentries()).singleElement().satisfies(r -> {
+            assertThat(r.deletion()).isEqualTo("del server be_app/slot2");
+            assertThat(r.added()).isEqualTo("add server be_app/slot2 127.0.0.1:1005 check weight 0");
+            assertThat(r.afterAdd()).containsExactly("enable health be_app/slot2", "set server be_app/slot2 state ready",
+                    "set server be_app/slot2 health down", "set server be_app/slot2 weight 1");
+            assertThat(r.inPlace()).containsExactly("set server be_app/slot2 addr 127.0.0.1 port 1005",
+                    "set server be_app/slot2 weight 0", "set server be_app/slot2 state ready",
+                    "set server be_app/slot2 health down", "set server be_app/slot2 weight 1");
+        });
+        assertThat(plan.layout().get(1).backend()).isEqualTo(new Backend("127.0.0.1", 1005));
+    }
+
+    @Test
+    void aSlotJustPutInMaintenanceOrWithSessionsOrWithoutDynamicServersIsTakenInPlace() {
+        // slot2 drained to maintenance this round (its connections may linger), slot3 still has a session
+        List<ServerState> servers = List.of(up("slot1", 1001),
+                new ServerState("slot2", "127.0.0.1", 1002, 0x08, SlotPlanner.RUNNING, 0), maint("slot3", 1003));
+        SlotPlan plan = plan(servers, Map.of("slot2", 0, "slot3", 1),
+                new Backend("127.0.0.1", 1001), new Backend("127.0.0.1", 1005), new Backend("127.0.0.1", 1006));
+        assertThat(plan.reentries()).isEmpty();
+        assertThat(plan.commands()).contains("set server be_app/slot2 state maint",
+                "set server be_app/slot2 addr 127.0.0.1 port 1005", "set server be_app/slot3 addr 127.0.0.1 port 1006");
+
+        SlotPlan noDynamic = planner.plan(List.of(up("slot1", 1001), maint("slot2", 1002)), Map.of(),
+                BackendSet.of(new Backend("127.0.0.1", 1001), new Backend("127.0.0.1", 1005)), new HashMap<>(), Instant.now(), false);
+        assertThat(noDynamic.reentries()).isEmpty();
+        assertThat(noDynamic.commands()).contains("set server be_app/slot2 addr 127.0.0.1 port 1005");
+    }
 }
