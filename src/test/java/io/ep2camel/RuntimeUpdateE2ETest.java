@@ -66,6 +66,19 @@ class RuntimeUpdateE2ETest {
     }
 
     @Test
+    void aNewServerReEntersAFreeSlotAsAServerAddedAgainNotTheOldOneReaddressed() throws Exception {
+        serve(0);
+        startController();
+        awaitServed(Set.of("b1"));
+
+        serve(0, 1);
+        awaitServed(Set.of("b1", "b2"));
+        assertThat(fx.log()).contains("be_app/slot2 deleted and added again for its new server")
+                .doesNotContain("HAProxy keeps be_app/slot2");
+        assertThat(socket("show servers state be_app").get(0)).contains(" slot2 127.0.0.1 ");
+    }
+
+    @Test
     void twentyScaleEventsReuseTheSlotsWithoutAnyReload() throws Exception {
         // up to 3 wanted + up to 3 still serving until their replacements are healthy
         fx.set("node_slots", "6");

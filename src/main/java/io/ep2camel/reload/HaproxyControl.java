@@ -68,11 +68,13 @@ public class HaproxyControl {
             return;
         }
         List<Long> running = runningPids();
+        // the running master's command line, read once: whether it has our master CLI, and which config it runs
+        Optional<List<String>> argv = running.isEmpty() || master.isEmpty() ? Optional.empty() : masterArgv(running.get(0));
         if (running.isEmpty()) {
             require("haproxy start", runner.run(master.map(m -> commands.start(config, pidFile, m.socket()))
                     .orElseGet(() -> commands.start(config, pidFile))));
             LOG.info("HAProxy started (pid file {}{})", pidFile, master.map(m -> ", master CLI " + m.socket()).orElse(""));
-        } else if (master.isPresent() && masterCliAnswers(running.get(0)) && startedWithThisConfig(running.get(0))) {
+        } else if (master.isPresent() && masterCliAnswers(argv) && startedWithThisConfig(running.get(0), argv)) {
             new MasterReload(master.get(), RELOAD_COUNTED_WITHIN).run();
         } else {
             if (master.isPresent() && ep2WayLogged.compareAndSet(false, true)) {
@@ -92,9 +94,9 @@ public class HaproxyControl {
      * is waited for (it may be re-executing itself after the previous start or reload); any other
      * is asked once, so that a HAProxy started without it is reloaded EP2's way at once.
      */
-    private boolean masterCliAnswers(long masterPid) {
+    private boolean masterCliAnswers(Optional<List<String>> masterArgv) {
         MasterCli cli = master.orElseThrow();
-        boolean startedWithIt = masterArgv(masterPid).map(argv -> {
+        boolean startedWithIt = masterArgv.map(argv -> {
             int s = argv.indexOf("-S");
             return s >= 0 && s + 1 < argv.size() && argv.get(s + 1).split(",", 2)[0].equals(cli.socket().toString());
         }).orElse(false);
@@ -106,8 +108,8 @@ public class HaproxyControl {
      * controller's config is it the reload wanted (Linux: the master's command line in /proc;
      * where that cannot be read, the master is taken as started by this controller).
      */
-    private boolean startedWithThisConfig(long masterPid) {
-        List<String> argv = masterArgv(masterPid).orElse(List.of());
+    private boolean startedWithThisConfig(long masterPid, Optional<List<String>> masterArgv) {
+        List<String> argv = masterArgv.orElse(List.of());
         int f = argv.indexOf("-f");
         boolean same = f < 0 || f + 1 >= argv.size()
                 || Path.of(argv.get(f + 1)).toAbsolutePath().normalize().equals(config.toAbsolutePath().normalize());

@@ -27,9 +27,10 @@ public final class DefaultServerOptions {
     }
 
     public static List<String> of(String templateText, String backend) {
-        List<String> defaults = new ArrayList<>();
-        List<String> inDefaults = new ArrayList<>();
+        List<String> lastDefaults = new ArrayList<>();
+        List<String> current = new ArrayList<>();   // default-server options of the section being read
         String section = "";
+        boolean target = false;
         for (String raw : templateText.lines().toList()) {
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -37,42 +38,20 @@ public final class DefaultServerOptions {
             }
             String[] words = line.split("\\s+");
             if (SECTIONS.contains(words[0])) {
+                if (target) {
+                    break;
+                }
                 if (section.equals("defaults")) {
-                    defaults = inDefaults;
+                    lastDefaults = current;
                 }
                 section = words[0];
-                if (section.equals("defaults")) {
-                    inDefaults = new ArrayList<>();
-                } else if ((section.equals("backend") || section.equals("listen")) && words.length > 1
-                        && words[1].equals(backend)) {
-                    List<String> own = new ArrayList<>(defaults);
-                    own.addAll(defaultServerLines(templateText, raw));
-                    return own;
-                }
-                continue;
-            }
-            if (section.equals("defaults") && words[0].equals("default-server")) {
-                inDefaults.addAll(kept(words));
+                target = (section.equals("backend") || section.equals("listen")) && words.length > 1 && words[1].equals(backend);
+                current = target ? new ArrayList<>(lastDefaults) : new ArrayList<>();
+            } else if (words[0].equals("default-server") && (target || section.equals("defaults"))) {
+                current.addAll(kept(words));
             }
         }
-        return List.of();
-    }
-
-    /** The default-server options of the section that starts at {@code header}, up to the next section. */
-    private static List<String> defaultServerLines(String templateText, String header) {
-        List<String> options = new ArrayList<>();
-        boolean in = false;
-        for (String raw : templateText.lines().toList()) {
-            String[] words = raw.strip().split("\\s+");
-            if (raw.equals(header)) {
-                in = true;
-            } else if (in && SECTIONS.contains(words[0])) {
-                break;
-            } else if (in && words[0].equals("default-server")) {
-                options.addAll(kept(words));
-            }
-        }
-        return options;
+        return target ? current : List.of();
     }
 
     private static List<String> kept(String[] words) {

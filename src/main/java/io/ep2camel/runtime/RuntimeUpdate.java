@@ -115,6 +115,7 @@ public class RuntimeUpdate {
             String deleted = replies.get(1 + 2 * i);
             String added = replies.get(2 + 2 * i);
             if (!HaproxySocketClient.isErrorReply(added)) {
+                LOG.info("{}/{} deleted and added again for its new server (a check task of its own)", r.backend(), r.slot());
                 commands.addAll(r.afterAdd());
             } else if (HaproxySocketClient.isErrorReply(deleted)) {
                 LOG.info("HAProxy keeps {}/{} for now ({}): the new server takes it in place", r.backend(), r.slot(),
