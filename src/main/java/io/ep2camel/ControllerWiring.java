@@ -5,6 +5,10 @@ import io.ep2camel.config.PoolSpec;
 import io.ep2camel.config.StartBy;
 import io.ep2camel.config.UpdateType;
 import io.ep2camel.fetch.AwsClients;
+import io.ep2camel.lifecycle.HookProgress;
+import io.ep2camel.lifecycle.LifecycleHooks;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 import io.ep2camel.fetch.BackendLines;
 import io.ep2camel.fetch.ConsulAgent;
 import io.ep2camel.observe.Ep2Metrics;
@@ -51,6 +55,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Optional;
 
 /**
@@ -63,18 +68,25 @@ final class ControllerWiring {
     static final String SYSTEMCTL_PROPERTY = "ep2.systemctl";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
+    /** The Camel property holding the stats sockets' haproxy-socket endpoint URI. */
+    static final String SOCKET_URI_PROPERTY = "ep2.haproxy_socket_uri";
 
     final Main main = new Main();
     final Pools pools;
     final PendingChanges pending;
     final Stages stages;
     final List<PoolStatus> poolStatus = new ArrayList<>();
+    /** Clients built here rather than by a route's beans, closed once Camel has stopped. */
+    private final List<SdkAutoCloseable> closeOnStop = new ArrayList<>();
 
     ControllerWiring(Ep2Config cfg, RouteLocator routes) {
         main.configure().withName("ep2-camel");
         main.configure().withRoutesIncludePattern(String.join(",",
                 cfg.orchestrators().stream().map(routes::location).toList()));
-        main.setInitialProperties(cfg.toCamelProperties());
+        Properties properties = cfg.toCamelProperties();
+        // the stats sockets as the haproxy-socket endpoint: routes/aws.camel.yaml's lifecycle progress reads through it
+        properties.setProperty(SOCKET_URI_PROPERTY, socketUri(cfg));
+        main.setInitialProperties(properties);
 
         ExecCommandRunner runner = new ExecCommandRunner(main::getCamelContext, COMMAND_TIMEOUT);
         HaproxyCommands commands = new HaproxyCommands(cfg.haproxyBinary(),
@@ -92,7 +104,8 @@ final class ControllerWiring {
         main.bind("backendLines", new BackendLines());
         // orchestrator aws: [AWS] settings only, secret included; routes/aws.camel.yaml builds (and
         // closes) the SDK clients from it, so no client exists for any other orchestrator
-        main.bind("awsClients", AwsClients.from(cfg));
+        AwsClients awsClients = AwsClients.from(cfg);
+        main.bind("awsClients", awsClients);
         // orchestrator consul: [CONSUL] agent settings, ACL token included; routes/consul.camel.yaml
         // builds its client from it. Also an event notifier: cancels blocking queries when Camel stops
         main.bind("consulAgent", ConsulAgent.from(cfg));
@@ -112,6 +125,23 @@ final class ControllerWiring {
             // per-pool beans the orchestrator routes refer to as fetchHealth{{suffix}}, appliedBackends{{suffix}}
             main.bind("fetchHealth" + spec.suffix(), pool.fetchHealth());
             main.bind("appliedBackends" + spec.suffix(), pool.applied());
+            if (spec.lifecycleQueueUrl().isPresent()) {
+                // the lifecycle actions the pool holds, and when they are over (routes/aws.camel.yaml's lifecycle routes)
+                LifecycleHooks hooks = new LifecycleHooks(spec.backendName(), spec.asgName().orElse(""), Clock.systemUTC(), meters);
+                main.bind("lifecycleHooks" + spec.suffix(), hooks);
+                // the pool's SQS client, for its queue route and its progress route's deletes; closed when Camel stops
+                SqsClient sqs;
+                try {
+                    sqs = awsClients.newSqsClient();
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("lifecycle_queue_url of " + spec + ": no SQS client (" + e.getMessage()
+                            + "); set region_name, or AWS_REGION", e);
+                }
+                main.bind("lifecycleSqs" + spec.suffix(), sqs);
+                closeOnStop.add(sqs);
+                main.bind("lifecycleProgress" + spec.suffix(), new HookProgress(hooks, control, cfg.drainTimeout(),
+                        cfg.lifecycleLaunchTimeout(), Clock.systemUTC()));
+            }
             poolStatus.add(new PoolStatus(pool.backend(), cfg.updateType().configValue(), spec.orchestrator(),
                     pool.applied(), pool.fetchHealth(), pool.slots()::layout));
             checks.add(new OrchestratorHealthCheck(pool.fetchHealth(), spec.orchestrator(), spec.suffix()));
@@ -124,6 +154,11 @@ final class ControllerWiring {
                 HealthCheckRegistry registry = HealthCheckRegistry.get(m.getCamelContext());
                 checks.forEach(registry::register);
                 new OrchestratorRoutes(m.getCamelContext()).instantiate(cfg.pools());
+            }
+
+            @Override
+            public void afterStop(BaseMainSupport m) {
+                closeOnStop.forEach(SdkAutoCloseable::close);
             }
         });
 

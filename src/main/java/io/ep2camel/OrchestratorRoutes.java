@@ -7,6 +7,7 @@ import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteTemplateDefinition;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Creates each pool's orchestrator routes. An orchestrator file written as route templates
@@ -17,6 +18,8 @@ import java.util.List;
 final class OrchestratorRoutes {
     /** The template parameter every orchestrator template declares: "" or "-<backend>". */
     static final String SUFFIX = "suffix";
+    /** The template parameter of an optional route: the property a pool must set for it to exist. */
+    static final String REQUIRES = "requires";
 
     private final CamelContext context;
 
@@ -33,6 +36,10 @@ final class OrchestratorRoutes {
                         + "(README, \"Orchestrator routes\") to use orchestrator " + pool.orchestrator() + " in a pool");
             }
             for (RouteTemplateDefinition t : templates) {
+                Optional<String> required = requiredProperty(t);
+                if (required.isPresent() && pool.routeProperties().getProperty(required.get(), "").isEmpty()) {
+                    continue;
+                }
                 TemplatedRouteBuilder route = TemplatedRouteBuilder.builder(context, t.getId())
                         .routeId(t.getId() + pool.suffix())
                         .parameter(SUFFIX, pool.suffix());
@@ -42,6 +49,15 @@ final class OrchestratorRoutes {
                 route.add();
             }
         }
+    }
+
+    /**
+     * A template declaring a parameter {@value #REQUIRES} (its default value an {@code ep2.*}
+     * property) serves an option: it is made only for the pools that set that key.
+     */
+    private static Optional<String> requiredProperty(RouteTemplateDefinition t) {
+        return t.getTemplateParameters().stream().filter(p -> REQUIRES.equals(p.getName()))
+                .map(p -> p.getDefaultValue()).filter(v -> v != null && !v.isBlank()).findFirst();
     }
 
     /** The templates loaded from routes/<orchestrator>.camel.yaml. */

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 /** The [AWS] values and asg_name: what the SDK and Auto Scaling would otherwise reject late. */
 final class AwsChecks {
+    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}(\\.fifo)?");
     private static final Pattern AWS_REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
 
     private AwsChecks() {
@@ -30,7 +31,8 @@ final class AwsChecks {
             throw ConfigException.forKey(file, null, missing, "required when " + given.key()
                     + " is set (leave both empty to use the SDK's default credentials chain)");
         }
-        for (ConfigKey k : List.of(ConfigKey.ENDPOINT_URL, ConfigKey.AUTOSCALING_ENDPOINT_URL, ConfigKey.EC2_ENDPOINT_URL)) {
+        for (ConfigKey k : List.of(ConfigKey.ENDPOINT_URL, ConfigKey.AUTOSCALING_ENDPOINT_URL, ConfigKey.EC2_ENDPOINT_URL,
+                ConfigKey.SQS_ENDPOINT_URL)) {
             String url = v.get(k);
             if (url != null) {
                 checkHttpUrl(file, k, url);
@@ -64,20 +66,42 @@ final class AwsChecks {
         v.put(ConfigKey.ASG_NAME, String.join(",", list));
     }
 
+    /**
+     * lifecycle_queue_url ([AWS] or a pool's): an SQS queue URL, scheme://host[:port]/[account/]name,
+     * the name as SQS allows it (letters, digits, '-', '_', up to 80, ".fifo" for a FIFO queue).
+     */
+    static void checkLifecycleQueue(String file, String section, Map<ConfigKey, String> v) throws ConfigException {
+        String url = v.get(ConfigKey.LIFECYCLE_QUEUE_URL);
+        if (url == null) {
+            return;
+        }
+        checkHttpUrl(file, section, ConfigKey.LIFECYCLE_QUEUE_URL, url);
+        String path = URI.create(url).getPath();
+        String name = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
+        if (!QUEUE_NAME.matcher(name).matches()) {
+            throw ConfigException.forKey(file, section, ConfigKey.LIFECYCLE_QUEUE_URL, "not an SQS queue URL (like "
+                    + "https://sqs.us-east-1.amazonaws.com/123456789012/ep2-lifecycle): '" + url + "' names no queue");
+        }
+    }
+
     private static void checkHttpUrl(String file, ConfigKey k, String url) throws ConfigException {
+        checkHttpUrl(file, null, k, url);
+    }
+
+    private static void checkHttpUrl(String file, String section, ConfigKey k, String url) throws ConfigException {
         String shown = url.replaceAll("//[^/]*@", "//***@");   // a password in the URL is not echoed
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw ConfigException.forKey(file, null, k, "not a URL: '" + shown + "'");
+            throw ConfigException.forKey(file, section, k, "not a URL: '" + shown + "'");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!Set.of("http", "https").contains(scheme) || uri.getHost() == null) {
-            throw ConfigException.forKey(file, null, k, "must be an http:// or https:// URL with a host, not '" + shown + "'");
+            throw ConfigException.forKey(file, section, k, "must be an http:// or https:// URL with a host, not '" + shown + "'");
         }
         if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw ConfigException.forKey(file, null, k, "must be scheme://host[:port][/path], without user, query or fragment");
+            throw ConfigException.forKey(file, section, k, "must be scheme://host[:port][/path], without user, query or fragment");
         }
     }
 }

@@ -96,6 +96,14 @@ public enum ConfigKey {
             "http(s) URL for the Auto Scaling API only (e.g. its VPC endpoint); overrides endpoint_url"),
     EC2_ENDPOINT_URL("AWS", "ec2_endpoint_url", KeyType.TEXT, null,
             "http(s) URL for the EC2 API only (e.g. its VPC endpoint); overrides endpoint_url"),
+    SQS_ENDPOINT_URL("AWS", "sqs_endpoint_url", KeyType.TEXT, null,
+            "http(s) URL for the SQS API only (lifecycle_queue_url; e.g. its VPC endpoint); overrides endpoint_url"),
+    LIFECYCLE_QUEUE_URL("AWS", "lifecycle_queue_url", KeyType.TEXT, null,
+            "SQS queue URL receiving the group's lifecycle hook notifications: a launching instance is served once"
+                    + " HAProxy has it UP and then let go (CompleteLifecycleAction CONTINUE), a terminating one is drained"
+                    + " first; each notification starts a fetch + apply at once (unset: polling only)"),
+    LIFECYCLE_LAUNCH_TIMEOUT("AWS", "lifecycle_launch_timeout", KeyType.SECONDS, "300",
+            "seconds a launching instance may take to pass HAProxy's checks before its hook is completed with ABANDON"),
     IP_TYPE("AWS", "ip_type", KeyType.TEXT, null,
             "EP2's key: private (the instance's private IPv4) or public (its public IPv4); "
                     + "unset, and use_public_ip unset too: public, as EP2 does (with a warning)"),

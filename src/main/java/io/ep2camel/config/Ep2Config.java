@@ -156,6 +156,10 @@ public final class Ep2Config {
         return seconds(ConfigKey.DRAIN_TIMEOUT);
     }
 
+    public Duration lifecycleLaunchTimeout() {
+        return seconds(ConfigKey.LIFECYCLE_LAUNCH_TIMEOUT);
+    }
+
     /** Debounce and reload rate limit (README, "Debounce and reload rate limit"). */
     public Duration debounceMin() {
         return seconds(ConfigKey.DEBOUNCE_MIN);
@@ -192,6 +196,7 @@ public final class Ep2Config {
         });
         routeSections.forEach((section, keys) -> keys.forEach((k, v) -> p.setProperty("ep2." + section + "." + k, v)));
         p.setProperty("ep2.poll_period_ms", Long.toString(sleepBeforeNextRun().toMillis()));
+        p.setProperty(PoolSpec.LIFECYCLE_PROPERTY, Boolean.toString(values.containsKey(ConfigKey.LIFECYCLE_QUEUE_URL)));
         p.setProperty("ep2.poll.enabled", Boolean.toString(pools.stream().anyMatch(pool -> !pool.watches())));
         return p;
     }

@@ -54,6 +54,7 @@ final class ModeChecks {
         }
         AwsChecks.check(file, v);
         AwsChecks.checkAsgNames(file, null, v);
+        AwsChecks.checkLifecycleQueue(file, null, v);
         ConsulChecks.check(file, null, v);
         String templateText = TemplateChecks.checkPlaceholder(file, Path.of(v.get(ConfigKey.TEMPLATE_FILE)));
         checkWritableParent(file, ConfigKey.LOG_FILE, Path.of(v.get(ConfigKey.LOG_FILE)));

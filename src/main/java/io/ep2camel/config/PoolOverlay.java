@@ -25,6 +25,7 @@ final class PoolOverlay {
             ConfigKey.EMPTY_CONFIRMATIONS);
     /** Orchestrator keys a pool may set for itself: what to watch; connections and credentials are shared. */
     private static final Set<ConfigKey> POOL_ROUTE_KEYS = Set.of(ConfigKey.ASG_NAME, ConfigKey.IP_TYPE, ConfigKey.USE_PUBLIC_IP,
+            ConfigKey.LIFECYCLE_QUEUE_URL,
             ConfigKey.CONSUL_SERVICE_NAME, ConfigKey.ONLY_PASSING, ConfigKey.TAGS, ConfigKey.CONSUL_DATACENTER,
             ConfigKey.CONSUL_WATCH, ConfigKey.CONSUL_WAIT, ConfigKey.CONSUL_NAMESPACE, ConfigKey.CONSUL_PARTITION,
             ConfigKey.FILE_PATH);
@@ -68,6 +69,9 @@ final class PoolOverlay {
         String orchestratorSection = Orchestrators.builtInSection(orchestrator);
         Map<ConfigKey, String> v = new EnumMap<>(shared);
         Orchestrators.identityKeys().forEach(v::remove);
+        // a queue carries one group's notifications: a pool reads its own, never [AWS]'s (two
+        // consumers of one queue would each take, and drop as foreign, the other's messages)
+        v.remove(ConfigKey.LIFECYCLE_QUEUE_URL);
         if (AwsAddressing.givenIn(raw)) {
             // a pool that says how to address its instances says it whole: nothing inherited to contradict
             v.remove(ConfigKey.IP_TYPE);
@@ -109,6 +113,7 @@ final class PoolOverlay {
         }
         ConsulChecks.check(file, section, v);
         AwsChecks.checkAsgNames(file, section, v);
+        AwsChecks.checkLifecycleQueue(file, section, v);
         AwsAddressing.settle(file, section, v);
         return new PoolSpec(section, false, v, routeKeys);
     }

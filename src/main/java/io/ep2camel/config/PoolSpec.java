@@ -11,6 +11,8 @@ import java.util.Properties;
  * one more, with its keys laid over the shared ones ({@link PoolOverlay}). Built only by {@link Ep2ConfigLoader}.
  */
 public final class PoolSpec {
+    /** Whether the pool's lifecycle_queue_url is set, as the aws routes see it ("true"/"false"). */
+    public static final String LIFECYCLE_PROPERTY = "ep2.aws.lifecycle";
     private final String name;
     private final boolean isDefault;
     private final Map<ConfigKey, String> values;
@@ -77,6 +79,16 @@ public final class PoolSpec {
      * Appended to the orchestrator's route ids and endpoints for this pool: empty for the default
      * pool (direct:ep2-fetch-consul, as with one pool), {@code -<backend>} for the others.
      */
+    /** aws: the pool's own lifecycle_queue_url ([AWS]'s for the [haproxy] pool, never inherited by others). */
+    public Optional<String> lifecycleQueueUrl() {
+        return Optional.ofNullable(values.get(ConfigKey.LIFECYCLE_QUEUE_URL));
+    }
+
+    /** asg_name of an aws pool. */
+    public Optional<String> asgName() {
+        return Optional.ofNullable(values.get(ConfigKey.ASG_NAME));
+    }
+
     public String suffix() {
         return isDefault ? "" : "-" + backendName();
     }
@@ -99,6 +111,7 @@ public final class PoolSpec {
             }
         });
         routeKeys.forEach((k, v) -> p.setProperty("ep2." + orchestrator() + "." + k, v));
+        p.setProperty(LIFECYCLE_PROPERTY, Boolean.toString(lifecycleQueueUrl().isPresent()));
         return p;
     }
 

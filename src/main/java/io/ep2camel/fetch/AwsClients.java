@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.URI;
 import java.time.Duration;
@@ -41,9 +42,15 @@ public final class AwsClients {
     private final Optional<Region> region;
     private final Optional<URI> autoScalingEndpoint;
     private final Optional<URI> ec2Endpoint;
+    private final Optional<URI> sqsEndpoint;
 
     public AwsClients(Optional<String> accessKeyId, Optional<String> secretAccessKey, Optional<String> region,
                       Optional<URI> autoScalingEndpoint, Optional<URI> ec2Endpoint) {
+        this(accessKeyId, secretAccessKey, region, autoScalingEndpoint, ec2Endpoint, Optional.empty());
+    }
+
+    public AwsClients(Optional<String> accessKeyId, Optional<String> secretAccessKey, Optional<String> region,
+                      Optional<URI> autoScalingEndpoint, Optional<URI> ec2Endpoint, Optional<URI> sqsEndpoint) {
         if (accessKeyId.isPresent() != secretAccessKey.isPresent()) {
             throw new IllegalArgumentException("aws_access_key_id and aws_secret_access_key go together");
         }
@@ -52,6 +59,7 @@ public final class AwsClients {
         this.region = region.map(Region::of);
         this.autoScalingEndpoint = autoScalingEndpoint;
         this.ec2Endpoint = ec2Endpoint;
+        this.sqsEndpoint = sqsEndpoint;
     }
 
     /** Reads [AWS]; builds nothing yet. */
@@ -60,7 +68,8 @@ public final class AwsClients {
         return new AwsClients(cfg.get(ConfigKey.AWS_ACCESS_KEY_ID), cfg.get(ConfigKey.AWS_SECRET_ACCESS_KEY),
                 cfg.get(ConfigKey.REGION_NAME),
                 cfg.get(ConfigKey.AUTOSCALING_ENDPOINT_URL).map(URI::create).or(() -> common),
-                cfg.get(ConfigKey.EC2_ENDPOINT_URL).map(URI::create).or(() -> common));
+                cfg.get(ConfigKey.EC2_ENDPOINT_URL).map(URI::create).or(() -> common),
+                cfg.get(ConfigKey.SQS_ENDPOINT_URL).map(URI::create).or(() -> common));
     }
 
     /** Whether the keys of [AWS] are used (false: the SDK's default credentials chain). */
@@ -76,6 +85,20 @@ public final class AwsClients {
     /** A new client (DescribeInstances for io.ep2camel.fetch.AwsBackends); the caller closes it. */
     public Ec2Client newEc2Client() {
         return configure(Ec2Client.builder(), ec2Endpoint).build();
+    }
+
+    /**
+     * A new client for lifecycle_queue_url; the caller closes it. Without sqs_endpoint_url or
+     * endpoint_url the SDK finds the endpoint itself: AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, the
+     * profile's endpoint_url, else the region's SQS endpoint.
+     */
+    public SqsClient newSqsClient() {
+        return configure(SqsClient.builder(), sqsEndpoint).build();
+    }
+
+    /** For routes/aws.camel.yaml's lifecycle template: the client its aws2-sqs endpoints use. */
+    public static SqsClient sqsClient(AwsClients settings) {
+        return settings.newSqsClient();
     }
 
     /** For routes/aws.camel.yaml's {@code beans} (Camel calls static factory methods): a new client the route owns. */
@@ -110,6 +133,7 @@ public final class AwsClients {
         return "AwsClients[credentials=" + (staticCredentials() ? "[AWS] aws_access_key_id " + accessKeyId.get()
                 : "SDK default chain") + ", region=" + region.map(Region::id).orElse("SDK default")
                 + ", autoscaling=" + autoScalingEndpoint.map(URI::toString).orElse("AWS")
-                + ", ec2=" + ec2Endpoint.map(URI::toString).orElse("AWS") + "]";
+                + ", ec2=" + ec2Endpoint.map(URI::toString).orElse("AWS")
+                + ", sqs=" + sqsEndpoint.map(URI::toString).orElse("AWS") + "]";
     }
 }

@@ -34,10 +34,21 @@ public final class AwsGroupMembers {
 
     private final AutoScalingClient client;
     private final List<String> groupNames;
+    private final boolean servePending;
 
     /** @param groupNames asg_name: one group, or several comma separated */
     public AwsGroupMembers(AutoScalingClient client, String groupNames) {
+        this(client, groupNames, false);
+    }
+
+    /**
+     * @param servePending lifecycle_queue_url is set: instances held by a launching lifecycle hook
+     *                     ({@code Pending:Wait}, {@code Pending:Proceed}) are served too — HAProxy's
+     *                     health check gates them, and their hook is completed once it passed
+     */
+    public AwsGroupMembers(AutoScalingClient client, String groupNames, boolean servePending) {
         this.client = client;
+        this.servePending = servePending;
         this.groupNames = java.util.Arrays.stream(groupNames.split(",")).map(String::trim)
                 .filter(n -> !n.isEmpty()).distinct().toList();
         if (this.groupNames.isEmpty()) {
@@ -48,7 +59,7 @@ public final class AwsGroupMembers {
     /** Ids of the groups' instances that are InService and Healthy: group by group in asg_name's order, each once. */
     public List<String> inServiceIds() {
         java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
-        describe().forEach(g -> ids.addAll(servingIds(g)));
+        describe().forEach(g -> ids.addAll(servingIds(g, servePending)));
         return List.copyOf(ids);
     }
 
@@ -92,9 +103,16 @@ public final class AwsGroupMembers {
 
     /** The InService + Healthy members; the others are named in a debug line. */
     static List<String> servingIds(AutoScalingGroup group) {
+        return servingIds(group, false);
+    }
+
+    /** The same, with the Healthy members a launching hook holds when {@code servePending}. */
+    static List<String> servingIds(AutoScalingGroup group, boolean servePending) {
         List<String> ids = new ArrayList<>();
         for (Instance i : group.instances()) {
-            if (i.lifecycleState() == LifecycleState.IN_SERVICE && HEALTHY.equals(i.healthStatus())) {
+            boolean serving = i.lifecycleState() == LifecycleState.IN_SERVICE || servePending
+                    && (i.lifecycleState() == LifecycleState.PENDING_WAIT || i.lifecycleState() == LifecycleState.PENDING_PROCEED);
+            if (serving && HEALTHY.equals(i.healthStatus())) {
                 ids.add(i.instanceId());
             } else {
                 LOG.debug("Auto Scaling group '{}': {} left out ({}, {})", group.autoScalingGroupName(),

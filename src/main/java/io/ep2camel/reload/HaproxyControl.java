@@ -37,6 +37,8 @@ public class HaproxyControl {
     private final Optional<Path> socket;
     private final String service;
     private final Optional<MasterCli> master;
+    /** Processes the reloads soft-stopped (previous workers, EP2's way the old master) that may still run. */
+    private final java.util.Set<Long> softStopped = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** "Reloaded EP2's way" is said once: each such reload starts a new master without the master CLI again. */
     private final java.util.concurrent.atomic.AtomicBoolean ep2WayLogged = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -75,7 +77,7 @@ public class HaproxyControl {
                     .orElseGet(() -> commands.start(config, pidFile))));
             LOG.info("HAProxy started (pid file {}{})", pidFile, master.map(m -> ", master CLI " + m.socket()).orElse(""));
         } else if (master.isPresent() && masterCliAnswers(argv) && startedWithThisConfig(running.get(0), argv)) {
-            new MasterReload(master.get(), RELOAD_COUNTED_WITHIN).run();
+            new MasterReload(master.get(), RELOAD_COUNTED_WITHIN).run(softStopped::addAll);
         } else {
             if (master.isPresent() && ep2WayLogged.compareAndSet(false, true)) {
                 LOG.warn("HAProxy (master {}) has no master CLI at {}: it was started without it (by hand, by EP2 or an older "
@@ -84,6 +86,7 @@ public class HaproxyControl {
             }
             // -x only when the socket exists: HAProxy refuses to start when it cannot reach it
             Path sock = socket.filter(Files::exists).orElse(null);
+            softStopped.addAll(running);
             require("haproxy reload", runner.run(commands.reload(config, pidFile, sock, running)));
             LOG.info("HAProxy reloaded, old pids {} soft-stopped", running);
         }
@@ -136,6 +139,29 @@ public class HaproxyControl {
             return runner.run(commands.systemctl("is-active", service)).ok();
         }
         return !runningPids().isEmpty();
+    }
+
+    /**
+     * Whether a process a reload soft-stopped still runs: it finishes the connections it had, to a
+     * server the new config left out as well. Empty where that cannot be known (systemd reloads).
+     */
+    public Optional<Boolean> softStoppedRunning() {
+        if (startBy == StartBy.SYSTEMD) {
+            return Optional.empty();
+        }
+        softStopped.removeIf(pid -> !alive(pid));
+        return Optional.of(!softStopped.isEmpty());
+    }
+
+    /** Alive and not a zombie (a container's pid 1 may never reap an orphaned old master). */
+    private static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int end = stat.lastIndexOf(')');
+            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) != 'Z' && stat.charAt(end + 2) != 'X';
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
     }
 
     /** The running master's pid (binary mode, from the pid file); empty under systemd or when none runs. */

@@ -27,9 +27,14 @@ final class MasterReload {
         this.countedWithin = countedWithin;
     }
 
-    void run() throws IOException, CommandFailedException {
+    /**
+     * Reloads. {@code previousWorkers} learns the workers about to be soft-stopped before the
+     * reload is sent: whoever waits for them to finish must not see the new workers alone first.
+     */
+    void run(java.util.function.Consumer<List<Long>> previousWorkers) throws IOException, CommandFailedException {
         Processes before = cli.showProc().orElseThrow(() -> new IOException("master CLI " + cli.socket()
                 + ": 'show proc' has no master line"));
+        previousWorkers.accept(before.workers().stream().map(MasterCli.Processes.Worker::pid).toList());
         String answer = cli.reload();
         String first = answer.lines().findFirst().orElse("").strip();
         Processes after;

@@ -62,8 +62,12 @@ public class ServerStateFile {
                 throw new IOException("HAProxy's 'show servers state' answer has a malformed row: " + row);
             }
         }
-        write(file.get(), String.join("\n", lines) + "\n");
-        LOG.info("servers' state saved for the reload: {} server(s) in {}", lines.size() - 2, file.get());
+        List<String> down = NewServerStates.downLines(content, lines.get(1), lines.subList(2, lines.size()));
+        List<String> all = new java.util.ArrayList<>(lines);
+        all.addAll(down);
+        write(file.get(), String.join("\n", all) + "\n");
+        LOG.info("servers' state saved for the reload: {} server(s) in {}{}", lines.size() - 2, file.get(),
+                down.isEmpty() ? "" : "; " + down.size() + " new server(s) start DOWN until their check passes");
         return lines.size() - 2;
     }
 

@@ -28,6 +28,8 @@ public final class RuntimeReplies {
         int admin = column(header, "srv_admin_state");
         int op = column(header, "srv_op_state");
         int weight = column(header, "srv_uweight");
+        int checkResult = column(header, "srv_check_result");
+        int checkState = column(header, "srv_check_state");
         List<ServerState> out = new ArrayList<>();
         for (String row : lines.subList(2, lines.size())) {
             String[] f = row.trim().split("\\s+");
@@ -35,7 +37,8 @@ public final class RuntimeReplies {
                 throw new IllegalArgumentException("short 'show servers state' row: " + row);
             }
             out.add(new ServerState(f[name], f[addr], Integer.parseInt(f[port]), Integer.parseInt(f[admin]),
-                    Integer.parseInt(f[op]), Integer.parseInt(f[weight])));
+                    Integer.parseInt(f[op]), Integer.parseInt(f[weight]), Integer.parseInt(f[checkResult]),
+                    Integer.parseInt(f[checkState])));
         }
         return out;
     }

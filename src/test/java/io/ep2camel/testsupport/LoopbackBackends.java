@@ -18,8 +18,8 @@ import java.util.concurrent.Executors;
  * (b1, b2 ...), GET and HEAD, like {@link HttpBackends}.
  */
 public final class LoopbackBackends implements AutoCloseable {
-    private final List<HttpServer> servers = new ArrayList<>();
-    private final List<ExecutorService> executors = new ArrayList<>();
+    private final java.util.Map<Integer, HttpServer> servers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Integer, ExecutorService> executors = new java.util.concurrent.ConcurrentHashMap<>();
     private final int port;
 
     private LoopbackBackends(int port) {
@@ -33,7 +33,7 @@ public final class LoopbackBackends implements AutoCloseable {
             LoopbackBackends b = new LoopbackBackends(FreePort.find());
             try {
                 for (int i = 1; i <= count; i++) {
-                    b.add("b" + i, ip(i));
+                    b.add(i);
                 }
                 return b;
             } catch (IOException e) {  // the port was free on 127.0.0.1 but taken on another address: next port
@@ -49,7 +49,7 @@ public final class LoopbackBackends implements AutoCloseable {
         LoopbackBackends b = new LoopbackBackends(port);
         try {
             for (int i = 1; i <= count; i++) {
-                b.add("b" + i, ip(i));
+                b.add(i);
             }
             return b;
         } catch (IOException e) {
@@ -67,19 +67,39 @@ public final class LoopbackBackends implements AutoCloseable {
         return port;
     }
 
-    private void add(String name, String ip) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(ip), port), 64);
-        server.createContext("/", HttpBackends.answering(name));
+    private void add(int n) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(ip(n)), port), 64);
+        server.createContext("/", HttpBackends.answering("b" + n));
         ExecutorService executor = Executors.newFixedThreadPool(4);
         server.setExecutor(executor);
         server.start();
-        servers.add(server);
-        executors.add(executor);
+        servers.put(n, server);
+        executors.put(n, executor);
+    }
+
+    /** Stops backend {@code n} at once, as a terminated instance goes: its port refuses from now on. */
+    public void stop(int n) {
+        HttpServer server = servers.remove(n);
+        if (server != null) {
+            server.stop(0);
+            executors.remove(n).shutdownNow();
+        }
+    }
+
+    /** Starts backend {@code n} (again): an instance that begins to listen late. */
+    public void listen(int n) {
+        try {
+            if (!servers.containsKey(n)) {
+                add(n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("backend b" + n + " cannot listen on " + ip(n) + ":" + port, e);
+        }
     }
 
     @Override
     public void close() {
-        servers.forEach(s -> s.stop(0));
-        executors.forEach(ExecutorService::shutdownNow);
+        servers.values().forEach(s -> s.stop(0));
+        executors.values().forEach(ExecutorService::shutdownNow);
     }
 }
