@@ -7,8 +7,6 @@ import io.ep2camel.config.UpdateType;
 import io.ep2camel.fetch.AwsClients;
 import io.ep2camel.lifecycle.HookProgress;
 import io.ep2camel.lifecycle.LifecycleHooks;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.utils.SdkAutoCloseable;
 import io.ep2camel.fetch.BackendLines;
 import io.ep2camel.fetch.ConsulAgent;
 import io.ep2camel.observe.Ep2Metrics;
@@ -47,6 +45,9 @@ import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -126,21 +127,7 @@ final class ControllerWiring {
             main.bind("fetchHealth" + spec.suffix(), pool.fetchHealth());
             main.bind("appliedBackends" + spec.suffix(), pool.applied());
             if (spec.lifecycleQueueUrl().isPresent()) {
-                // the lifecycle actions the pool holds, and when they are over (routes/aws.camel.yaml's lifecycle routes)
-                LifecycleHooks hooks = new LifecycleHooks(spec.backendName(), spec.asgName().orElse(""), Clock.systemUTC(), meters);
-                main.bind("lifecycleHooks" + spec.suffix(), hooks);
-                // the pool's SQS client, for its queue route and its progress route's deletes; closed when Camel stops
-                SqsClient sqs;
-                try {
-                    sqs = awsClients.newSqsClient();
-                } catch (RuntimeException e) {
-                    throw new IllegalStateException("lifecycle_queue_url of " + spec + ": no SQS client (" + e.getMessage()
-                            + "); set region_name, or AWS_REGION", e);
-                }
-                main.bind("lifecycleSqs" + spec.suffix(), sqs);
-                closeOnStop.add(sqs);
-                main.bind("lifecycleProgress" + spec.suffix(), new HookProgress(hooks, control, cfg.drainTimeout(),
-                        cfg.lifecycleLaunchTimeout(), Clock.systemUTC()));
+                bindLifecycle(spec, cfg, awsClients, control, meters);
             }
             poolStatus.add(new PoolStatus(pool.backend(), cfg.updateType().configValue(), spec.orchestrator(),
                     pool.applied(), pool.fetchHealth(), pool.slots()::layout));
@@ -168,6 +155,27 @@ final class ControllerWiring {
                 reloads ? cfg.reloadCoalesce() : Duration.ZERO);
         pending = new PendingChanges(pools, window, reloads, Clock.systemUTC());
         main.configure().addRoutesBuilder(new PipelineRoutes(pools, pending, cfg.updateType(), stages));
+    }
+
+    /**
+     * lifecycle_queue_url: the beans routes/aws.camel.yaml's lifecycle routes use for this pool —
+     * the actions it holds, when they are over, and its SQS client (closed when Camel stops).
+     */
+    private void bindLifecycle(PoolSpec spec, Ep2Config cfg, AwsClients aws, HaproxyControl control,
+                               PrometheusMeterRegistry meters) {
+        LifecycleHooks hooks = new LifecycleHooks(spec.backendName(), spec.asgName().orElse(""), Clock.systemUTC(), meters);
+        main.bind("lifecycleHooks" + spec.suffix(), hooks);
+        main.bind("lifecycleProgress" + spec.suffix(), new HookProgress(hooks, control, cfg.drainTimeout(),
+                cfg.lifecycleLaunchTimeout(), Clock.systemUTC()));
+        SqsClient sqs;
+        try {
+            sqs = aws.newSqsClient();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("lifecycle_queue_url of " + spec + ": no SQS client (" + e.getMessage()
+                    + "); set region_name, or AWS_REGION", e);
+        }
+        main.bind("lifecycleSqs" + spec.suffix(), sqs);
+        closeOnStop.add(sqs);
     }
 
     private static String templateText(Ep2Config cfg) {

@@ -86,11 +86,15 @@ class LifecycleHooksE2ETest {
     }
 
     private void putHook(String name, String transition) {
+        putHook(name, transition, 60);
+    }
+
+    private void putHook(String name, String transition, int heartbeatTimeout) {
         try (AutoScalingClient client = AutoScalingClient.builder().endpointOverride(aws.endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_ID, SECRET))).build()) {
             client.putLifecycleHook(r -> r.autoScalingGroupName(GROUP).lifecycleHookName(name)
-                    .lifecycleTransition(transition).heartbeatTimeout(60).defaultResult("ABANDON")
+                    .lifecycleTransition(transition).heartbeatTimeout(heartbeatTimeout).defaultResult("ABANDON")
                     .notificationTargetARN(ElasticMq.arnOf("ep2-lifecycle"))
                     .roleARN("arn:aws:iam::123456789012:role/ep2-lifecycle"));
         }
@@ -226,5 +230,116 @@ class LifecycleHooksE2ETest {
                 "message dropped, not a lifecycle notification");
         assertThat(fx.log()).doesNotContain(SECRET);
         assertThat(Set.copyOf(fx.served(8))).containsExactly("b1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"update_by_runtime"})
+    void heartbeatsKeepAnActionAliveWhileTheControllerWaitsLongerThanItsTimeout(String updateType) throws Exception {
+        fx.set("update_type", updateType).set("node_slots", "3");
+        fx.section("AWS").put("lifecycle_launch_timeout", "6");
+        fx.writeConf();
+        aws.group(GROUP, inService(instance(1)));
+        putHook("warm-up", AwsQueryDouble.LAUNCHING, 2);   // Auto Scaling would give up after 2 s without a heartbeat
+        servers.stop(3);
+        fx.startController();
+        fx.awaitServed("b1");
+
+        aws.launch(GROUP, instance(3), ip(3));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !aws.completions().isEmpty());
+        assertThat(aws.completions()).singleElement().satisfies(c -> {
+            assertThat(c.result()).isEqualTo("ABANDON");
+            assertThat(c.timedOut()).as("ended by ep2-camel after lifecycle_launch_timeout, not by the hook's timeout").isFalse();
+        });
+        assertThat(aws.heartbeats()).as("a heartbeat every half HeartbeatTimeout over 6 s").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(fx.log()).contains("heartbeat sent, still waiting");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"update_by_config"})
+    void aControllerRestartedMidHookResumesFromTheQueueAndCompletesOnce(String updateType) throws Exception {
+        fx.set("update_type", updateType).set("node_slots", "3");
+        // an unfinished message comes back after 2 s (AWS's default is 30 s)
+        sqs.client().setQueueAttributes(r -> r.queueUrl(queueUrl).attributes(
+                java.util.Map.of(software.amazon.awssdk.services.sqs.model.QueueAttributeName.VISIBILITY_TIMEOUT, "2")));
+        aws.group(GROUP, inService(instance(1)));
+        putHook("warm-up", AwsQueryDouble.LAUNCHING);
+        servers.stop(3);
+        fx.startController();
+        fx.awaitServed("b1");
+        awaitQueueEmpty();
+
+        aws.launch(GROUP, instance(3), ip(3));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.log().contains("launching " + instance(3)));
+        fx.stopController();   // mid-hook: the message is in flight, nothing completed
+        assertThat(aws.completions()).isEmpty();
+        assertThat(sqs.approximateMessages(queueUrl)).as("the message stays in the queue").isEqualTo(1);
+
+        servers.listen(3);
+        fx.startController();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !aws.completions().isEmpty());
+        fx.awaitServed("b1", "b3");
+        awaitQueueEmpty();
+        Thread.sleep(2500);   // one more visibility timeout: nothing comes back, nothing is completed again
+        assertThat(aws.completions()).singleElement().satisfies(c -> assertThat(c.result()).isEqualTo("CONTINUE"));
+        assertThat(aws.requests(AwsQueryDouble.COMPLETE_ACTION)).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"update_by_runtime"})
+    void aNodeThatDoesNotCompleteDrainsAndDeletesItsMessageButNeverCompletes(String updateType) throws Exception {
+        fx.set("update_type", updateType).set("node_slots", "3");
+        fx.section("AWS").put("lifecycle_complete", "False");
+        fx.writeConf();
+        aws.group(GROUP, inService(instance(1)), inService(instance(2)));
+        putHook("drain", AwsQueryDouble.TERMINATING, 3);
+        fx.startController();
+        fx.awaitServed("b1", "b2");
+        awaitQueueEmpty();
+
+        aws.terminate(GROUP, instance(2));
+        fx.awaitServed("b1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.log().contains("left to the completing node"));
+        awaitQueueEmpty();
+        // the group goes on by the hook's own timeout (in real life: the completing node's call)
+        await().atMost(Duration.ofSeconds(10)).until(() -> !aws.completions().isEmpty());
+        assertThat(aws.completions()).singleElement().satisfies(c -> assertThat(c.timedOut()).isTrue());
+        assertThat(aws.requests(AwsQueryDouble.COMPLETE_ACTION)).isEmpty();
+        assertThat(aws.requests(AwsQueryDouble.HEARTBEAT_ACTION)).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPoolReadsItsOwnQueue() throws Exception {
+        int apiPort = io.ep2camel.testsupport.FreePort.find();
+        // EP2's own pool stays on the file orchestrator; pool api follows the group, with its own queue
+        fx.set("orchestrator", "file").set("update_type", "update_by_runtime").set("node_slots", "3");
+        fx.write(fx.template, fx.templateText("    {{nodes}}") + """
+
+                listen api
+                    bind 127.0.0.1:%d
+                    balance roundrobin
+                    option httpchk GET /
+                    {{ pools.api.nodes }}
+                """.formatted(apiPort));
+        fx.section("AWS").remove("lifecycle_queue_url");
+        fx.section("AWS").remove("lifecycle_launch_timeout");
+        fx.section("pool:api").put("orchestrator", "aws");
+        fx.section("pool:api").put("asg_name", GROUP);
+        fx.section("pool:api").put("backend_port", Integer.toString(servers.port()));
+        fx.section("pool:api").put("lifecycle_queue_url", queueUrl);
+        fx.writeConf();
+        fx.backends(List.of(servers.port()));   // be_app: one server, 127.0.0.1
+        aws.group(GROUP, inService(instance(1)));
+        putHook("warm-up", AwsQueryDouble.LAUNCHING);
+        fx.startController();
+        Ep2Fixture.awaitServedAt(apiPort, "b1");
+        awaitQueueEmpty();
+
+        aws.launch(GROUP, instance(2), ip(2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !aws.completions().isEmpty());
+        assertThat(aws.completions()).singleElement().satisfies(c -> assertThat(c.result()).isEqualTo("CONTINUE"));
+        Ep2Fixture.awaitServedAt(apiPort, "b1", "b2");
+        awaitQueueEmpty();
+        assertThat(fx.controller().context().getRouteController().getRouteStatus("ep2-lifecycle-aws-api").isStarted()).isTrue();
+        assertThat(fx.controller().context().getRoute("ep2-lifecycle-aws")).as("none for the [haproxy] pool").isNull();
     }
 }

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PackageDependenciesTest {
     private static final Path SOURCES = Path.of("src/main/java/io/ep2camel");
-    private static final Set<String> STAGES = Set.of("fetch", "render", "reload", "runtime", "socket", "observe");
+    private static final Set<String> STAGES = Set.of("fetch", "render", "reload", "runtime", "socket", "observe", "lifecycle");
     /** What each layer may use besides itself; stages may use one another. */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
             "model", Set.of(),

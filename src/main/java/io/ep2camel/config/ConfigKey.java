@@ -91,7 +91,7 @@ public enum ConfigKey {
     REGION_NAME("AWS", "region_name", KeyType.TEXT, null,
             "AWS region of the group (us-east-1); empty: the SDK's region chain (AWS_REGION, profile)"),
     ENDPOINT_URL("AWS", "endpoint_url", KeyType.TEXT, null,
-            "http(s) URL used instead of AWS's own endpoints for both APIs (VPC endpoints, tests)"),
+            "http(s) URL used instead of AWS's own endpoints for every API used (Auto Scaling, EC2, SQS: VPC endpoints, tests)"),
     AUTOSCALING_ENDPOINT_URL("AWS", "autoscaling_endpoint_url", KeyType.TEXT, null,
             "http(s) URL for the Auto Scaling API only (e.g. its VPC endpoint); overrides endpoint_url"),
     EC2_ENDPOINT_URL("AWS", "ec2_endpoint_url", KeyType.TEXT, null,
@@ -102,6 +102,9 @@ public enum ConfigKey {
             "SQS queue URL receiving the group's lifecycle hook notifications: a launching instance is served once"
                     + " HAProxy has it UP and then let go (CompleteLifecycleAction CONTINUE), a terminating one is drained"
                     + " first; each notification starts a fetch + apply at once (unset: polling only)"),
+    LIFECYCLE_COMPLETE("AWS", "lifecycle_complete", KeyType.BOOLEAN, "True",
+            "False: this controller serves and drains on lifecycle notifications but leaves CompleteLifecycleAction"
+                    + " and heartbeats to another node's (several HAProxy nodes behind one group; README)"),
     LIFECYCLE_LAUNCH_TIMEOUT("AWS", "lifecycle_launch_timeout", KeyType.SECONDS, "300",
             "seconds a launching instance may take to pass HAProxy's checks before its hook is completed with ABANDON"),
     IP_TYPE("AWS", "ip_type", KeyType.TEXT, null,

@@ -55,6 +55,10 @@ final class ModeChecks {
         AwsChecks.check(file, v);
         AwsChecks.checkAsgNames(file, null, v);
         AwsChecks.checkLifecycleQueue(file, null, v);
+        if (v.containsKey(ConfigKey.LIFECYCLE_QUEUE_URL) && !orchestrator.equals("aws")) {
+            throw ConfigException.forKey(file, null, ConfigKey.LIFECYCLE_QUEUE_URL, "[AWS]'s serves the [haproxy] pool, "
+                    + "whose orchestrator is " + orchestrator + ", not aws; an aws pool sets its own in its [pool:NAME] section");
+        }
         ConsulChecks.check(file, null, v);
         String templateText = TemplateChecks.checkPlaceholder(file, Path.of(v.get(ConfigKey.TEMPLATE_FILE)));
         checkWritableParent(file, ConfigKey.LOG_FILE, Path.of(v.get(ConfigKey.LOG_FILE)));

@@ -29,21 +29,32 @@ public final class LifecycleActions {
     static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(3600);
 
     private final AutoScalingClient client;
+    private final boolean completes;
     private final Clock clock;
     private final Map<String, Duration> heartbeatTimeouts = new ConcurrentHashMap<>();
 
     public LifecycleActions(AutoScalingClient client) {
-        this(client, Clock.systemUTC());
+        this(client, true);
     }
 
-    LifecycleActions(AutoScalingClient client, Clock clock) {
+    /** @param completes lifecycle_complete: False leaves completions and heartbeats to another node's controller */
+    public LifecycleActions(AutoScalingClient client, boolean completes) {
+        this(client, completes, Clock.systemUTC());
+    }
+
+    LifecycleActions(AutoScalingClient client, boolean completes, Clock clock) {
         this.client = client;
+        this.completes = completes;
         this.clock = clock;
     }
 
     /** CompleteLifecycleAction with the step's result; returns the step, its reason saying how AWS took it. */
     public HookStep complete(HookStep step) {
         LifecycleNotice n = step.hook().notice();
+        if (!completes) {
+            return new HookStep(step.hook(), step.kind(), step.why() + "; done here, CompleteLifecycleAction left to "
+                    + "the completing node (lifecycle_complete = False)");
+        }
         try {
             client.completeLifecycleAction(r -> r.autoScalingGroupName(n.group()).lifecycleHookName(n.hookName())
                     .lifecycleActionToken(n.token()).lifecycleActionResult(step.result()));
@@ -59,6 +70,9 @@ public final class LifecycleActions {
 
     /** Whether the action has waited long enough since its notification or last heartbeat to need one. */
     public boolean heartbeatDue(HookStep step) {
+        if (!completes) {
+            return false;
+        }
         Duration timeout = heartbeatTimeout(step.hook().notice());
         return !clock.instant().isBefore(step.hook().lastHeartbeat().plus(timeout.dividedBy(2)));
     }
