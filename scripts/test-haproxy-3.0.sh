@@ -24,7 +24,10 @@ if [ ! -x "$bin" ]; then
 fi
 version=$("$bin" -v)
 echo "${version%%$'\n'*}"      # its first line (a pipe into head would end haproxy with SIGPIPE under pipefail)
+# LifecycleHooksE2ETest is left to the 2.6 leg (CI time): what it needs of HAProxy — show servers
+# state's columns, the state-file lines that start new servers DOWN, previous workers after a
+# reload — runs on 3.0 in HookProgressTest and NewServerStatesTest
 tests=$( { grep -rlE 'Ep2Fixture|Ep2Samples|HaproxyProcess' src/test/java --include='*Test.java'; \
-           find src/test/java -name '*E2ETest.java'; } | grep -v -e /bench/ -e /testsupport/ \
+           find src/test/java -name '*E2ETest.java'; } | grep -v -e /bench/ -e /testsupport/ -e /LifecycleHooksE2ETest \
          | xargs -n1 basename | sed 's/\.java$//' | sort -u | paste -sd, -)
 mvn -B "$@" verify -Dep2.haproxy="$bin" -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false

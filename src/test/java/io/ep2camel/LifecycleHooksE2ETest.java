@@ -38,17 +38,30 @@ class LifecycleHooksE2ETest {
     private static final String SECRET = "lifecycle-Secret/never+logged";
     private static final String GROUP = "web-asg";
 
+    /** One SQS for the class (its start is the slow part); each test has a queue of its own. */
+    private static ElasticMq sqs;
+    private static int queues;
     private LoopbackBackends servers;
     private AwsQueryDouble aws;
-    private ElasticMq sqs;
+    private String queueName;
     private String queueUrl;
     private Ep2Fixture fx;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void startSqs() {
+        sqs = ElasticMq.start();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopSqs() {
+        sqs.close();
+    }
 
     @BeforeEach
     void setUp() {
         servers = LoopbackBackends.start(4);
-        sqs = ElasticMq.start();
-        queueUrl = sqs.createQueue("ep2-lifecycle");
+        queueName = "ep2-lifecycle-" + (++queues);
+        queueUrl = sqs.createQueue(queueName);
         aws = AwsQueryDouble.start().expectCredentials(KEY_ID, SECRET).notifyThrough(sqs.client());
         for (int i = 1; i <= 3; i++) {
             aws.running(instance(i), ip(i));
@@ -76,7 +89,6 @@ class LifecycleHooksE2ETest {
     void tearDown() {
         fx.close();
         aws.close();
-        sqs.close();
         servers.close();
     }
 
@@ -95,7 +107,7 @@ class LifecycleHooksE2ETest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_ID, SECRET))).build()) {
             client.putLifecycleHook(r -> r.autoScalingGroupName(GROUP).lifecycleHookName(name)
                     .lifecycleTransition(transition).heartbeatTimeout(heartbeatTimeout).defaultResult("ABANDON")
-                    .notificationTargetARN(ElasticMq.arnOf("ep2-lifecycle"))
+                    .notificationTargetARN(ElasticMq.arnOf(queueName))
                     .roleARN("arn:aws:iam::123456789012:role/ep2-lifecycle"));
         }
     }

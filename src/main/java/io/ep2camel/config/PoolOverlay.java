@@ -96,8 +96,11 @@ final class PoolOverlay {
             } else {
                 List<String> sharedIn = ConfigKey.sections().stream()
                         .filter(s -> ConfigKey.find(s, key).isPresent()).map(s -> "[" + s + "]").toList();
-                throw new ConfigException(file, section, key, sharedIn.isEmpty()
-                        ? "unknown key for a pool of orchestrator " + orchestrator
+                Optional<String> ownerSection = ConfigKey.sections().stream()
+                        .filter(s -> ConfigKey.find(s, key).filter(POOL_ROUTE_KEYS::contains).isPresent()).findFirst();
+                throw new ConfigException(file, section, key, ownerSection.isPresent() && sharedIn.size() == 1
+                        ? "a key of pools whose orchestrator reads [" + ownerSection.get() + "], not of orchestrator " + orchestrator
+                        : sharedIn.isEmpty() ? "unknown key for a pool of orchestrator " + orchestrator
                         : "shared by all pools; set it in " + String.join(" or ", sharedIn));
             }
         }

@@ -44,6 +44,11 @@ public final class AwsBackends {
         return map(instances(instanceIds), usePublicIp, port);
     }
 
+    /** One instance as EC2 describes it now (lifecycle: a held action's instance); empty if EC2 lists none. */
+    public java.util.Optional<Instance> describe(String instanceId) {
+        return instances(List.of(instanceId)).stream().findFirst();
+    }
+
     /** Every instance of the ids, once each, in the order EC2 gave them. */
     List<Instance> instances(List<String> instanceIds) {
         Map<String, Instance> found = new LinkedHashMap<>();

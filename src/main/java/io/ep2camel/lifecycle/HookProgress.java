@@ -17,11 +17,12 @@ import java.util.Optional;
  * <ul>
  *   <li>launching: CONTINUE once the instance's server is UP and has passed its health check
  *   (not merely started: a server a reload has just added counts as UP before its first check);
- *   ABANDON when lifecycle_launch_timeout passed first;</li>
+ *   ABANDON when lifecycle_launch_timeout passed first, counted from the action's start;</li>
  *   <li>terminating: CONTINUE once its server takes no more requests and has none left: gone from
  *   the backend, or in maintenance without sessions (update_by_runtime), and after a reload no
  *   soft-stopped worker still runs (update_by_config: they may be finishing a request to it); or
- *   when drain_timeout passed, sessions or not (as update_by_runtime's drain does).</li>
+ *   when drain_timeout passed since the notification was read, sessions or not (as
+ *   update_by_runtime's drain does; a message read late must not skip the drain).</li>
  * </ul>
  * Everything else waits. One reading of HAProxy serves every held action.
  */
@@ -73,9 +74,10 @@ public final class HookProgress {
         Optional<ServerState> s = h.address().flatMap(a -> find(servers, a));
         if (s.isPresent() && s.get().live() && s.get().upAfterCheck()) {
             return new HookStep(h, HookStep.Kind.CONTINUE, "HAProxy has " + s.get().name() + " (" + s.get().address()
-                    + ") UP after its health check, " + millis(h, now) + " ms after the notification");
+                    + ") UP after its health check, " + Duration.between(h.receivedAt(), now).toMillis()
+                    + " ms after the notification was read");
         }
-        if (!now.isBefore(h.receivedAt().plus(launchTimeout))) {
+        if (!now.isBefore(h.startedAt().plus(launchTimeout))) {
             String where = s.map(x -> x.name() + " (" + x.address() + ") not UP").orElseGet(() -> h.address()
                     .map(a -> "no server " + a + " in " + backend).orElse("its address unknown (EC2)"));
             return new HookStep(h, HookStep.Kind.ABANDON, "lifecycle_launch_timeout (" + launchTimeout.toSeconds()
@@ -140,9 +142,5 @@ public final class HookProgress {
 
     private static Optional<ServerState> find(List<ServerState> servers, String address) {
         return servers.stream().filter(s -> s.address().equals(address)).findFirst();
-    }
-
-    private static long millis(PendingHook h, Instant now) {
-        return Duration.between(h.receivedAt(), now).toMillis();
     }
 }

@@ -4,18 +4,21 @@ import io.ep2camel.fetch.AwsBackends;
 import io.ep2camel.model.Backend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * Finds the server address of each held action's instance the way the aws orchestrator writes
- * it (private or public IPv4, backend_port): one DescribeInstances for every action that has none
- * yet. An instance EC2 no longer reports running has no server to wait for; an EC2 error is
- * logged and asked again {@link #RETRY} later, not every progress tick.
+ * it (private or public IPv4, backend_port): one DescribeInstances per action that has none yet.
+ * An instance still {@code pending} in EC2 is asked again {@link #RETRY} later; one past
+ * {@code running} (or without the address) has no server to wait for; an EC2 error is logged and
+ * asked again {@link #RETRY} later, not every progress tick.
  */
 public final class InstanceAddresses {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceAddresses.class);
@@ -49,14 +52,19 @@ public final class InstanceAddresses {
         for (PendingHook h : unknown) {
             try {
                 // one id per call: EC2 refuses a whole batch for one id it does not know
-                List<Map<String, Object>> found = ec2.backends(List.of(h.notice().instanceId()), usePublicIp, port);
-                if (found.isEmpty()) {
-                    h.gone();
-                    LOG.info("lifecycle: {}: EC2 does not report the instance running (or it has no {} IPv4)", h,
-                            usePublicIp ? "public" : "private");
+                Optional<Instance> found = ec2.describe(h.notice().instanceId());
+                InstanceStateName state = found.map(i -> i.state() == null ? InstanceStateName.RUNNING : i.state().name())
+                        .orElse(InstanceStateName.TERMINATED);
+                String ip = found.map(i -> usePublicIp ? i.publicIpAddress() : i.privateIpAddress()).orElse(null);
+                if (state == InstanceStateName.RUNNING && ip != null && !ip.isBlank()) {
+                    h.located(new Backend(ip, port).address());
+                } else if (state == InstanceStateName.PENDING) {
+                    // still booting in EC2's eyes: its address comes with "running"
+                    h.lookupFailed(now.plus(RETRY));
                 } else {
-                    Map<String, Object> b = found.get(0);
-                    h.located(new Backend(String.valueOf(b.get("host")), port).address());
+                    h.gone();
+                    LOG.info("lifecycle: {}: EC2 reports the instance {}", h, state == InstanceStateName.RUNNING
+                            ? "running without a " + (usePublicIp ? "public" : "private") + " IPv4" : state.toString());
                 }
             } catch (RuntimeException e) {
                 h.lookupFailed(now.plus(RETRY));

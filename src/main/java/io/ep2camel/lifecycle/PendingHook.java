@@ -21,14 +21,24 @@ public final class PendingHook {
         this.notice = notice;
         this.receiptHandle = receiptHandle;
         this.receivedAt = receivedAt;
-        this.lastHeartbeat = receivedAt;
+        this.lastHeartbeat = startedAt();
         this.nextLookup = receivedAt;
+    }
+
+    /**
+     * When Auto Scaling started the action (the notification's Time): its heartbeat timeout and a
+     * launch's lifecycle_launch_timeout run from there, however late the message was read (a
+     * controller restarted mid-hook). A Time ahead of this host's clock counts as the receipt.
+     */
+    public Instant startedAt() {
+        return notice.time().isBefore(receivedAt) ? notice.time() : receivedAt;
     }
 
     public LifecycleNotice notice() {
         return notice;
     }
 
+    /** When this controller first read the message: a terminating instance's drain runs from there. */
     public Instant receivedAt() {
         return receivedAt;
     }

@@ -20,14 +20,19 @@ import java.util.regex.Pattern;
  * {@code check} keyword get one: without a check, DOWN would be for good.
  * <p>
  * Field by field (server_state.c, version 1, the 20 mandatory fields): the backend's id as the
- * dump has it, its name, srv_id 0 (unused: servers are found by name), the name, the address,
+ * dump has it (0 for a backend without servers yet: the new workers match backend and server by
+ * name), its name, srv_id 0 (unused: servers are found by name), the name, the address,
  * op state 0 (STOPPED), admin state 0 (the config's own "disabled" still wins), weights 0/0 (the
  * config's weight stays), last change 0, check status 1 (initialising), result 0 (unknown), health
  * 0, check state 6 (configured, enabled), agent 0, no forced ids, no FQDN, the port, no SRV record.
  */
 final class NewServerStates {
-    private static final Pattern SECTION = Pattern.compile("^(\\S+)(?:\\s+(\\S+))?");
-    private static final Pattern SERVER = Pattern.compile("^\\s+server\\s+(\\S+)\\s+(\\S+)(.*)$");
+    private static final Pattern SECTION = Pattern.compile("^\\s*(\\S+)(?:\\s+(\\S+))?");
+    /** HAProxy's section keywords: a line starting with one opens a section, indented or not. */
+    private static final Set<String> SECTIONS = Set.of("global", "defaults", "frontend", "backend", "listen", "peers",
+            "resolvers", "userlist", "mailers", "cache", "program", "http-errors", "ring", "log-forward", "crt-store",
+            "traces", "fcgi-app");
+    private static final Pattern SERVER = Pattern.compile("^\\s*server\\s+(\\S+)\\s+(\\S+)(.*)$");
     private static final Pattern ADDRESS = Pattern.compile("^(?:ipv4@|ipv6@)?(\\[[^]]+]|[^:\\[\\]]+):([0-9]{1,5})$");
 
     private NewServerStates() {
@@ -59,13 +64,13 @@ final class NewServerStates {
             if (line.isBlank() || line.strip().startsWith("#")) {
                 continue;
             }
-            if (!Character.isWhitespace(line.charAt(0))) {
-                Matcher s = SECTION.matcher(line);
-                backend = s.find() && (s.group(1).equals("backend") || s.group(1).equals("listen")) ? s.group(2) : null;
+            Matcher s = SECTION.matcher(line);
+            if (s.find() && SECTIONS.contains(s.group(1))) {
+                backend = s.group(1).equals("backend") || s.group(1).equals("listen") ? s.group(2) : null;
                 continue;
             }
             Matcher m = SERVER.matcher(line);
-            if (backend == null || !m.matches() || !backendIds.containsKey(backend) || known.contains(backend + " " + m.group(1))
+            if (backend == null || !m.matches() || known.contains(backend + " " + m.group(1))
                     || !Arrays.asList(m.group(3).split("#", 2)[0].trim().split("\\s+")).contains("check")) {
                 continue;
             }
@@ -74,7 +79,7 @@ final class NewServerStates {
                 continue;
             }
             String host = a.group(1).startsWith("[") ? a.group(1).substring(1, a.group(1).length() - 1) : a.group(1);
-            lines.add(String.join(" ", backendIds.get(backend), backend, "0", m.group(1), host,
+            lines.add(String.join(" ", backendIds.getOrDefault(backend, "0"), backend, "0", m.group(1), host,
                     "0", "0", "0", "0", "0", "1", "0", "0", "6", "0", "0", "0", "-", a.group(2), "-"));
         }
         return lines;

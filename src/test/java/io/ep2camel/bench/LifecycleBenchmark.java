@@ -3,7 +3,6 @@ package io.ep2camel.bench;
 import io.ep2camel.testsupport.AwsQueryDouble;
 import io.ep2camel.testsupport.ElasticMq;
 import io.ep2camel.testsupport.Ep2Fixture;
-import io.ep2camel.testsupport.Http;
 import io.ep2camel.testsupport.LoopbackBackends;
 import io.ep2camel.testsupport.RequestLoop;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -157,13 +156,7 @@ public final class LifecycleBenchmark {
         }
 
         double servedAfter(long t0, String name) {
-            long deadline = t0 + GIVE_UP.toNanos();
-            while (!Http.tryGet(fx.frontendPort).equals(name)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(name + " not served after " + GIVE_UP);
-                }
-            }
-            return (System.nanoTime() - t0) / 1e6;
+            return ScenarioBenchmark.servedAfter(fx.frontendPort, t0, name);
         }
 
         void awaitGone(String name) throws InterruptedException {

@@ -140,6 +140,17 @@ public final class ScenarioBenchmark {
         System.err.println("[bench] " + what);
     }
 
+    /** Milliseconds from {@code t0} (nanoTime) to the first answer from {@code name} through the frontend. */
+    static double servedAfter(int port, long t0, String name) {
+        long deadline = t0 + GIVE_UP.toNanos();
+        while (!Http.tryGet(port).equals(name)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " not served after " + GIVE_UP);
+            }
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
     /** The controller's world for one leg: Consul or Auto Scaling doubles, 8 instances, b1 serving. */
     private static final class World implements AutoCloseable {
         final Leg leg;
@@ -217,13 +228,7 @@ public final class ScenarioBenchmark {
         }
 
         double servedAfter(long t0, String name) {
-            long deadline = t0 + GIVE_UP.toNanos();
-            while (!Http.tryGet(fx.frontendPort).equals(name)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(name + " not served after " + GIVE_UP);
-                }
-            }
-            return (System.nanoTime() - t0) / 1e6;
+            return ScenarioBenchmark.servedAfter(fx.frontendPort, t0, name);
         }
 
         void failing(boolean on) {

@@ -123,4 +123,194 @@ class AwsConfigTest {
         assertThatThrownBy(() -> new Ep2ConfigLoader(Set.of("aws")).load(conf))
                 .hasMessageContaining("[AWS] asg_name: required when orchestrator = aws");
     }
+
+    // ------------------------------------------------------------------ #13 lifecycle hooks
+
+    private static final String QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/ep2-lifecycle";
+
+    @Test
+    void lifecycleQueueUrlReachesThePoolAndTheRoutes() throws Exception {
+        Ep2Config cfg = load("lifecycle_queue_url = " + QUEUE + "\n");
+        assertThat(cfg.get(ConfigKey.LIFECYCLE_QUEUE_URL)).contains(QUEUE);
+        PoolSpec pool = cfg.pools().get(0);
+        assertThat(pool.lifecycleQueueUrl()).contains(QUEUE);
+        assertThat(pool.asgName()).contains("web-asg");
+        assertThat(pool.routeProperties()).containsEntry("ep2.aws.lifecycle", "true")
+                .containsEntry("ep2.aws.lifecycle_queue_url", QUEUE);
+        assertThat(cfg.toCamelProperties()).containsEntry("ep2.aws.lifecycle", "true")
+                .containsEntry("ep2.aws.lifecycle_queue_url", QUEUE);
+
+        Ep2Config without = load("");
+        assertThat(without.get(ConfigKey.LIFECYCLE_QUEUE_URL)).isEmpty();
+        assertThat(without.pools().get(0).lifecycleQueueUrl()).isEmpty();
+        assertThat(without.pools().get(0).routeProperties()).containsEntry("ep2.aws.lifecycle", "false")
+                .doesNotContainKey("ep2.aws.lifecycle_queue_url");
+        assertThat(without.toCamelProperties()).containsEntry("ep2.aws.lifecycle", "false");
+        assertThat(load("lifecycle_queue_url =\n").pools().get(0).lifecycleQueueUrl()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://sqs.us-east-1.amazonaws.com/123456789012/ep2-lifecycle",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/ep2_lifecycle.fifo",
+            "https://vpce-0a1b-x.sqs.us-east-1.vpce.amazonaws.com/123456789012/Ep2-Lifecycle-1",
+            "http://127.0.0.1:9324/000000000000/ep2-lifecycle", "http://localhost:4566/ep2"})
+    void sqsQueueUrlsAreTaken(String url) throws Exception {
+        assertThat(load("lifecycle_queue_url = " + url + "\n").pools().get(0).lifecycleQueueUrl()).contains(url);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://sqs.us-east-1.amazonaws.com/", "https://sqs.us-east-1.amazonaws.com",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/ep2.lifecycle",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/ep2 lifecycle",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/ep2-lifecycle.fifo.fifo",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/ep2-lifecycle/",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/a23456789012345678901234567890123456789012345678901234567890123456789012345678901"})
+    void aLifecycleQueueUrlMustNameAQueue(String url) {
+        assertThatThrownBy(() -> load("lifecycle_queue_url = " + url + "\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[AWS] lifecycle_queue_url: ")
+                .hasMessageContaining(url);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ep2-lifecycle", "sqs://sqs.us-east-1.amazonaws.com/123456789012/ep2-lifecycle",
+            "arn:aws:sqs:us-east-1:123456789012:ep2-lifecycle", "https:///123456789012/ep2-lifecycle"})
+    void aLifecycleQueueUrlMustBeAnHttpUrlWithAHost(String url) {
+        assertThatThrownBy(() -> load("lifecycle_queue_url = " + url + "\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[AWS] lifecycle_queue_url: must be an http:// or https:// URL with a host, not '" + url + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://sqs.us-east-1.amazonaws.com/123456789012/ep2-lifecycle?Action=ReceiveMessage",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/ep2-lifecycle#q",
+            "https://AKID:s3cr3t@sqs.us-east-1.amazonaws.com/123456789012/ep2-lifecycle"})
+    void aLifecycleQueueUrlHasNoUserQueryOrFragmentAndAPasswordIsNotEchoed(String url) {
+        assertThatThrownBy(() -> load("lifecycle_queue_url = " + url + "\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[AWS] lifecycle_queue_url: must be scheme://host[:port][/path], without user, query or fragment")
+                .hasMessageNotContaining("s3cr3t");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1:9324", "ftp://127.0.0.1/", "http://", "http://user:pw@127.0.0.1:9324",
+            "http://127.0.0.1:9324/?x=1", "not a url", "ftp://user:pw@127.0.0.1/", "http://us er:pw@127.0.0.1/"})
+    void sqsEndpointUrlIsCheckedAsEndpointUrlIs(String url) {
+        assertThatThrownBy(() -> load("sqs_endpoint_url = " + url + "\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[AWS] sqs_endpoint_url: ")
+                .hasMessageNotContaining("pw@");
+    }
+
+    @Test
+    void theSqsClientTakesSqsEndpointUrlElseEndpointUrl() throws Exception {
+        Ep2Config own = load("endpoint_url = http://127.0.0.1:4566\nsqs_endpoint_url = http://127.0.0.1:9324\n");
+        assertThat(own.get(ConfigKey.SQS_ENDPOINT_URL)).contains("http://127.0.0.1:9324");
+        assertThat(io.ep2camel.fetch.AwsClients.from(own).toString())
+                .contains("sqs=http://127.0.0.1:9324", "ec2=http://127.0.0.1:4566", "autoscaling=http://127.0.0.1:4566");
+        assertThat(io.ep2camel.fetch.AwsClients.from(load("endpoint_url = http://127.0.0.1:4566\n")).toString())
+                .contains("sqs=http://127.0.0.1:4566");
+        assertThat(io.ep2camel.fetch.AwsClients.from(load("")).toString()).contains("sqs=AWS");
+    }
+
+    @Test
+    void lifecycleLaunchTimeoutDefaultsToFiveMinutes() throws Exception {
+        assertThat(load("").lifecycleLaunchTimeout()).isEqualTo(java.time.Duration.ofSeconds(300));
+        assertThat(load("lifecycle_launch_timeout = 90\n").lifecycleLaunchTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(load("lifecycle_launch_timeout = 2.5\n").lifecycleLaunchTimeout()).isEqualTo(java.time.Duration.ofMillis(2500));
+        assertThatThrownBy(() -> load("lifecycle_launch_timeout = soon\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[AWS] lifecycle_launch_timeout: ");
+        assertThatThrownBy(() -> load("lifecycle_launch_timeout = 0\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[AWS] lifecycle_launch_timeout: ");
+    }
+
+    @Test
+    void awssLifecycleQueueUrlIsRefusedWhenTheHaproxyPoolIsNotAws() throws Exception {
+        Files.writeString(dir.resolve("t.template"), "listen be\n    {{nodes}}\n");
+        Files.writeString(conf, """
+                [haproxy]
+                template_file = t.template
+                backend_name = be
+                orchestrator = file
+                log_file = ep2.log
+                [FILE]
+                path = web.txt
+                [AWS]
+                lifecycle_queue_url = %s
+                """.formatted(QUEUE));
+        assertThatThrownBy(() -> new Ep2ConfigLoader(Set.of("aws", "file")).load(conf))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[AWS] lifecycle_queue_url: ")
+                .hasMessageContaining("orchestrator is file, not aws");
+    }
+
+    /** [haproxy] + [AWS] with a lifecycle queue, and these pool sections; their backends in the template. */
+    private Ep2Config loadPools(String pools) throws IOException, ConfigException {
+        Files.writeString(dir.resolve("t.template"), "listen be\n    {{nodes}}\nlisten api\n    {{ pools.api.nodes }}\n"
+                + "listen jobs\n    {{ pools.jobs.nodes }}\n");
+        Files.writeString(conf, """
+                [haproxy]
+                template_file = t.template
+                backend_name = be
+                backend_port = 8080
+                orchestrator = aws
+                log_file = ep2.log
+                [AWS]
+                asg_name = web-asg
+                ip_type = private
+                lifecycle_queue_url = %s
+                """.formatted(QUEUE) + pools);
+        return new Ep2ConfigLoader(Set.of("aws", "consul", "file")).load(conf);
+    }
+
+    @Test
+    void aPoolHasItsOwnLifecycleQueueAndNeverInheritsTheOneOfAws() throws Exception {
+        String apiQueue = "https://sqs.us-east-1.amazonaws.com/123456789012/api-lifecycle";
+        Ep2Config cfg = loadPools("""
+                [pool:api]
+                orchestrator = aws
+                asg_name = api-asg
+                lifecycle_queue_url = %s
+                [pool:jobs]
+                orchestrator = aws
+                asg_name = jobs-asg
+                """.formatted(apiQueue));
+        PoolSpec be = cfg.pools().get(0);
+        PoolSpec api = cfg.pools().get(1);
+        PoolSpec jobs = cfg.pools().get(2);
+        assertThat(be.lifecycleQueueUrl()).contains(QUEUE);
+        assertThat(api.lifecycleQueueUrl()).contains(apiQueue);
+        assertThat(jobs.lifecycleQueueUrl()).as("[AWS]'s queue carries web-asg's notifications only").isEmpty();
+        assertThat(be.routeProperties()).containsEntry("ep2.aws.lifecycle", "true")
+                .containsEntry("ep2.aws.lifecycle_queue_url", QUEUE);
+        assertThat(api.routeProperties()).containsEntry("ep2.aws.lifecycle", "true")
+                .containsEntry("ep2.aws.lifecycle_queue_url", apiQueue).containsEntry("ep2.aws.asg_name", "api-asg");
+        assertThat(jobs.routeProperties()).containsEntry("ep2.aws.lifecycle", "false")
+                .doesNotContainKey("ep2.aws.lifecycle_queue_url").containsEntry("ep2.aws.asg_name", "jobs-asg");
+        // lifecycle_launch_timeout is shared
+        assertThat(api.routeProperties()).containsEntry("ep2.aws.lifecycle_launch_timeout", "300");
+    }
+
+    @Test
+    void aPoolsLifecycleQueueUrlIsCheckedAndNamesItsSection() {
+        assertThatThrownBy(() -> loadPools("[pool:api]\norchestrator = aws\nasg_name = api-asg\n"
+                + "lifecycle_queue_url = https://sqs.us-east-1.amazonaws.com/123456789012/\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[pool:api] lifecycle_queue_url: ")
+                .hasMessageContaining("https://sqs.us-east-1.amazonaws.com/123456789012/")
+                .hasMessageContaining("names no queue");
+        assertThatThrownBy(() -> loadPools("[pool:api]\norchestrator = aws\nasg_name = api-asg\n"
+                + "lifecycle_queue_url = sqs://q\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[pool:api] lifecycle_queue_url: must be an http");
+    }
+
+    @Test
+    void aLifecycleQueueInAPoolOfAnotherOrchestratorSaysWhoseKeyItIs() {
+        assertThatThrownBy(() -> loadPools("[pool:api]\norchestrator = consul\nservice_name = api\n"
+                + "lifecycle_queue_url = " + QUEUE + "\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[pool:api] lifecycle_queue_url: a key of pools whose orchestrator reads [AWS], "
+                        + "not of orchestrator consul");
+    }
 }

@@ -1,6 +1,7 @@
 package io.ep2camel.fetch;
 
 import io.ep2camel.testsupport.AwsQueryDouble;
+import io.ep2camel.testsupport.ElasticMq;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -168,5 +169,59 @@ class AwsGroupMembersTest {
                 Instance.builder().instanceId("d").lifecycleState("SomethingNew").healthStatus("Healthy").build(),
                 Instance.builder().instanceId("e").lifecycleState("InService").build()).build();
         assertThat(AwsGroupMembers.servingIds(g)).containsExactly("a");
+    }
+
+    @Test
+    void withLifecycleHooksHealthyMembersALaunchingHookHoldsServeToo() {
+        aws.group("web-asg",
+                inService("i-1"),
+                member("i-2", "Pending:Wait", "Healthy"),
+                member("i-3", "Pending:Proceed", "Healthy"),
+                member("i-4", "Pending:Wait", "Unhealthy"),
+                member("i-5", "Pending", "Healthy"),
+                member("i-6", "Terminating:Wait", "Healthy"),
+                member("i-7", "Terminating:Proceed", "Healthy"),
+                member("i-8", "Warmed:Pending:Wait", "Healthy"),
+                member("i-9", "Standby", "Healthy"),
+                inService("i-10"));
+
+        // servePending (lifecycle_queue_url set): HAProxy's health check gates them
+        assertThat(new AwsGroupMembers(client, "web-asg", true).inServiceIds()).containsExactly("i-1", "i-2", "i-3", "i-10");
+        // without it, as before: InService + Healthy only (the two-argument constructor is the same)
+        assertThat(new AwsGroupMembers(client, "web-asg", false).inServiceIds()).containsExactly("i-1", "i-10");
+        assertThat(new AwsGroupMembers(client, "web-asg").inServiceIds()).containsExactly("i-1", "i-10");
+    }
+
+    @Test
+    void anInstanceLaunchedUnderALaunchingHookServesOnlyWhenServePendingUntilItsActionCompletes() {
+        try (ElasticMq mq = ElasticMq.start()) {
+            aws.notifyThrough(mq.client()).group("web-asg", inService("i-1"));
+            String queue = mq.createQueue("web-lifecycle");
+            client.putLifecycleHook(b -> b.autoScalingGroupName("web-asg").lifecycleHookName("web-launch")
+                    .lifecycleTransition(AwsQueryDouble.LAUNCHING).notificationTargetARN(mq.queueArn(queue))
+                    .roleARN("arn:aws:iam::123456789012:role/asg-to-sqs").heartbeatTimeout(300));
+            String token = aws.launch("web-asg", "i-0a1b2c3d4e5f60718", "127.0.0.41");
+
+            assertThat(aws.member("web-asg", "i-0a1b2c3d4e5f60718")).hasValueSatisfying(m ->
+                    assertThat(m.lifecycleState()).isEqualTo("Pending:Wait"));
+            assertThat(new AwsGroupMembers(client, "web-asg", true).inServiceIds()).containsExactly("i-1", "i-0a1b2c3d4e5f60718");
+            assertThat(new AwsGroupMembers(client, "web-asg", false).inServiceIds()).containsExactly("i-1");
+
+            client.completeLifecycleAction(b -> b.autoScalingGroupName("web-asg").lifecycleHookName("web-launch")
+                    .lifecycleActionToken(token).lifecycleActionResult("CONTINUE"));
+            assertThat(new AwsGroupMembers(client, "web-asg", false).inServiceIds()).containsExactly("i-1", "i-0a1b2c3d4e5f60718");
+        }
+    }
+
+    @Test
+    void servingIdsWithPendingFiltersOnLifecycleAndHealth() {
+        AutoScalingGroup g = AutoScalingGroup.builder().autoScalingGroupName("g").instances(
+                Instance.builder().instanceId("a").lifecycleState("Pending:Wait").healthStatus("Healthy").build(),
+                Instance.builder().instanceId("b").lifecycleState("Pending:Proceed").healthStatus("Healthy").build(),
+                Instance.builder().instanceId("c").lifecycleState("Pending:Wait").build(),
+                Instance.builder().instanceId("d").lifecycleState("Warmed:Pending:Proceed").healthStatus("Healthy").build(),
+                Instance.builder().instanceId("e").lifecycleState("InService").healthStatus("Healthy").build()).build();
+        assertThat(AwsGroupMembers.servingIds(g, true)).containsExactly("a", "b", "e");
+        assertThat(AwsGroupMembers.servingIds(g, false)).containsExactly("e");
     }
 }

@@ -108,7 +108,7 @@ class HookProgressTest {
         assertThat(step.finished()).isTrue();
         assertThat(step.result()).isEqualTo("CONTINUE");
         assertThat(step.receiptHandle()).isEqualTo(h.receiptHandle());
-        assertThat(step.why()).isEqualTo("HAProxy has up (127.0.0.2:18090) UP after its health check, 1500 ms after the notification");
+        assertThat(step.why()).isEqualTo("HAProxy has up (127.0.0.2:18090) UP after its health check, 1500 ms after the notification was read");
     }
 
     @Test

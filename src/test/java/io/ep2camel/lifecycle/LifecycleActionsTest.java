@@ -175,7 +175,7 @@ class LifecycleActionsTest {
         putHook("web-launch", LAUNCHING, 3);                          // AWS: 30 s at least; the double takes 3
         PendingHook h = launched("i-0a1b2c3d4e5f60718", "127.0.0.15");
         HookStep step = new HookStep(h, HookStep.Kind.WAIT, "not UP yet");
-        Instant received = h.receivedAt();
+        Instant received = h.startedAt();   // the action's start: the notification's Time
 
         assertThat(actions.heartbeatDue(step)).isFalse();
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> actions.heartbeatDue(step));
@@ -270,6 +270,62 @@ class LifecycleActionsTest {
         aws.fail(HEARTBEAT_ACTION, 500, "InternalFailure", "An internal error occurred", -1);
         assertThatThrownBy(() -> actions.heartbeat(new HookStep(h, HookStep.Kind.WAIT, "not UP yet")))
                 .isInstanceOf(AutoScalingException.class).hasMessageContaining("An internal error occurred");
-        assertThat(h.lastHeartbeat()).isEqualTo(h.receivedAt());
+        assertThat(h.lastHeartbeat()).isEqualTo(h.startedAt());
+    }
+
+    @Test
+    void aNodeThatDoesNotCompleteLeavesCompletionsAndHeartbeatsToTheCompletingOne() throws Exception {
+        aws.group("web-asg");
+        putHook("web-launch", LAUNCHING, 2);
+        PendingHook h = launched("i-0a1b2c3d4e5f60718", "127.0.0.21");
+        LifecycleActions notCompleting = new LifecycleActions(client, false);
+        HookStep waiting = new HookStep(h, HookStep.Kind.WAIT, "not UP yet");
+        Thread.sleep(1100);
+
+        assertThat(notCompleting.heartbeatDue(waiting)).isFalse();
+        HookStep done = notCompleting.complete(new HookStep(h, HookStep.Kind.CONTINUE, "UP after its check"));
+
+        assertThat(done.kind()).isEqualTo(HookStep.Kind.CONTINUE);
+        assertThat(done.why()).isEqualTo("UP after its check; done here, CompleteLifecycleAction left to the completing node "
+                + "(lifecycle_complete = False)");
+        assertThat(aws.requests(COMPLETE_ACTION)).isEmpty();
+        assertThat(aws.requests(DESCRIBE_HOOKS_ACTION)).isEmpty();
+        assertThat(aws.requests(HEARTBEAT_ACTION)).isEmpty();
+        assertThat(aws.activeToken("i-0a1b2c3d4e5f60718")).contains(h.notice().token());
+        // the completing node's controller (same action, same client) does both
+        assertThat(actions.heartbeatDue(waiting)).isTrue();
+        actions.complete(new HookStep(h, HookStep.Kind.CONTINUE, "UP after its check"));
+        assertThat(aws.completions()).singleElement().satisfies(c -> assertThat(c.result()).isEqualTo("CONTINUE"));
+    }
+
+    /**
+     * BUG (PendingHook / LifecycleActions.heartbeatDue): the first heartbeat is reckoned from when this
+     * controller received the message ({@code lastHeartbeat} starts at {@code receivedAt}), but Auto Scaling's
+     * HeartbeatTimeout runs from when the action began (the notification's {@code Time}). A message read late
+     * — a controller restarted mid-hook reads it again after the SQS visibility timeout, or the queue was
+     * read behind — leaves less than half the timeout: the action times out to its DefaultResult (ABANDON
+     * for a launch: Auto Scaling terminates the instance) before ep2-camel sends a first heartbeat.
+     * Expected: the first heartbeat is due half a timeout after the notification's Time (at once here).
+     */
+    @Test
+    void aNotificationReadLateStillGetsItsFirstHeartbeatInTime() throws Exception {
+        aws.group("web-asg");
+        putHook("web-launch", LAUNCHING, 4);
+        receiveAll();                                                  // the test notification
+        aws.launch("web-asg", "i-0a1b2c3d4e5f60718", "127.0.0.20");    // the action begins: 4 s without heartbeat
+        Thread.sleep(2500);                                           // the controller reads its queue late
+        PendingHook h = receiveAll().get(0);
+        HookStep step = new HookStep(h, HookStep.Kind.WAIT, "not UP yet");
+
+        long until = System.nanoTime() + Duration.ofMillis(3500).toNanos();
+        while (System.nanoTime() < until) {
+            if (actions.heartbeatDue(step)) {
+                actions.heartbeat(step);
+            }
+            Thread.sleep(50);
+        }
+
+        assertThat(aws.completions()).as("Auto Scaling timed the action out").isEmpty();
+        assertThat(aws.heartbeats()).isNotEmpty();
     }
 }
