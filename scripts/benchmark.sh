@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll] | consul-tls [--runs N] [--idle-seconds S] [--wait W] | jar | scenarios [...] | reload [--reloads N] [--haproxy PATH ...] | lifecycle [--launches N] [--scale-ins N]
+# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll] | consul-tls [--runs N] [--idle-seconds S] [--wait W] | jar | scenarios [...] | reload [--reloads N] [--haproxy PATH ...] | lifecycle [--launches N] [--scale-ins N] [--only out|in]
 #   all       the whole suite (~6 min on 2 cores): convergence p50/p95/max for file and consul watch x
 #             update_by_config and update_by_runtime, failed requests during 100 scale events under load
 #             (both update types), runtime apply cost for 10/100/1000/5000 servers, the jar's start-up,

@@ -27,7 +27,8 @@ import static io.ep2camel.testsupport.LoopbackBackends.ip;
  * <ul>
  *   <li><b>scale out</b>: from the moment the group has a new instance (with hooks: its launching
  *       notification is in the queue; without: it is InService) to the first request HAProxy answers
- *       from it; {@code --launches} times, poll every 5 s (EP2's default sleep_before_next_run).</li>
+ *       from it; {@code --launches} times, each at a random point of the poll period, poll every 5 s
+ *       (EP2's default sleep_before_next_run).</li>
  *   <li><b>scale in under load</b>: {@code --scale-ins} times an instance leaves while 4 client
  *       threads send requests (a fresh connection each). The instance's server process stops the
  *       moment it is let go: with hooks when CompleteLifecycleAction arrives, without hooks at once
@@ -36,7 +37,7 @@ import static io.ep2camel.testsupport.LoopbackBackends.ip;
  *       as failed, none is hidden by a retry. After each one the instance comes back (scale out).</li>
  * </ul>
  * Checks {@code inter 1s rise 1}, downinter 200 ms. Run: {@code bash scripts/benchmark.sh lifecycle
- * [--launches 20] [--scale-ins 50]}.
+ * [--launches 20] [--scale-ins 50] [--only out|in]}.
  */
 public final class LifecycleBenchmark {
     private static final String GROUP = "web-asg";
@@ -47,11 +48,14 @@ public final class LifecycleBenchmark {
     public static void main(String[] args) throws Exception {
         int launches = 20;
         int scaleIns = 50;
+        String only = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--launches" -> launches = Integer.parseInt(args[++i]);
                 case "--scale-ins" -> scaleIns = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("usage: [--launches N] [--scale-ins N], not " + args[i]);
+                case "--only" -> only = args[++i];
+                default -> throw new IllegalArgumentException("usage: [--launches N] [--scale-ins N] [--only out|in], not "
+                        + args[i]);
             }
         }
         StringBuilder md = new StringBuilder("| aws, checks inter 1s rise 1 | update type | scale out: new instance to its first "
@@ -63,8 +67,8 @@ public final class LifecycleBenchmark {
                 String label = (hooks ? "lifecycle hooks (SQS)" : "polling only") + " | "
                         + (runtime ? "update_by_runtime" : "update_by_config");
                 System.err.println("[bench] " + label);
-                String out = scaleOut(hooks, runtime, launches);
-                String in = scaleIn(hooks, runtime, scaleIns);
+                String out = only.equals("in") ? "-" : scaleOut(hooks, runtime, launches);
+                String in = only.equals("out") ? "- | - | -" : scaleIn(hooks, runtime, scaleIns);
                 System.out.println("| " + label + " | " + out + " | " + in + " |");
                 System.out.flush();
             }
@@ -206,8 +210,11 @@ public final class LifecycleBenchmark {
         try (World w = new World(hooks, runtime, "5")) {
             w.start();
             int previous = 0;
+            java.util.Random random = new java.util.Random(13);
             for (int i = 0; i < launches + 2; i++) {
                 int n = i % (INSTANCES - 1) + 2;
+                // a random point of the 5 s poll period, as a real scale out falls
+                Thread.sleep(random.nextInt(5000));
                 long t0 = w.launch(n);
                 double took = w.servedAfter(t0, "b" + n);
                 if (i >= 2) {
