@@ -190,6 +190,7 @@ final class ControllerWiring {
     private static Pool pool(PoolSpec spec, Ep2Config cfg, String template, PrometheusMeterRegistry meters) {
         ServerLineFormat format = new ServerLineFormat(spec.backendMaxconn(), spec.checkInterval(),
                 ServerLineFormat.downInterval(spec.downCheckInterval(), template),
+                ServerLineFormat.fastInterval(spec.downCheckInterval(), template),
                 DefaultServerOptions.of(template, spec.backendName()));
         AppliedBackends applied = new AppliedBackends();
         FetchHealth fetchHealth = new FetchHealth();

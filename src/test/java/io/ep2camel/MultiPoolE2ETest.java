@@ -127,7 +127,7 @@ class MultiPoolE2ETest {
         // the file on disk follows both pools' slots, for a later reload or restart
         String apiSection = fx.config().substring(fx.config().indexOf("listen api"));
         for (int i = 0; i < 3; i++) {
-            assertThat(apiSection).containsPattern("server slot\\d 127\\.0\\.0\\.1:" + api.port(i) + " check downinter 200ms\n");
+            assertThat(apiSection).containsPattern("server slot\\d 127\\.0\\.0\\.1:" + api.port(i) + " check downinter 200ms fastinter 200ms\n");
         }
     }
 

@@ -37,9 +37,10 @@ public enum ConfigKey {
     CHECK_INTERVAL("haproxy", "check_interval", KeyType.HAPROXY_TIME, null,
             "health check interval, inter on every server line: milliseconds or HAProxy time (2s)"),
     DOWN_CHECK_INTERVAL("haproxy", "down_check_interval", KeyType.HAPROXY_TIME, "200ms",
-            "downinter on every server line: how often a server that is DOWN is checked — a new one until it passes"
-                    + " its first check, so it takes traffic as soon as it is ready, not a whole inter later; servers"
-                    + " that are UP keep inter. Not written when the template sets downinter itself"),
+            "downinter (and fastinter) on every server line: how often a server that is DOWN, or on its way up or"
+                    + " down, is checked — a new one until it passes its checks (rise), so it takes traffic as soon as it"
+                    + " is ready, not whole inters later; servers that are UP keep inter. Either is not written when the"
+                    + " template sets it itself"),
     UPDATE_TYPE("haproxy", "update_type", KeyType.TEXT, "update_by_runtime",
             "update_by_config (render + reload) or update_by_runtime (stats socket, no reload)"),
     NODE_SLOTS("haproxy", "node_slots", KeyType.POSITIVE_INT, "50",

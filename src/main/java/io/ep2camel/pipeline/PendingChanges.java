@@ -113,6 +113,17 @@ public class PendingChanges {
         if (pending.isEmpty() || !ignoreWindow && !window.due(firstChange, lastChange, reloads ? lastReload : null, at)) {
             return Round.none(pools.all());
         }
+        if (reloads) {
+            // a poll during the apply queued the set that apply was installing: nothing left to do
+            // for it (update_by_runtime keeps such answers: each is a reconcile with HAProxy's state)
+            pending.entrySet().removeIf(e -> e.getKey().applied().current().filter(e.getValue()::equals).isPresent());
+            received.keySet().retainAll(pending.keySet());
+            if (pending.isEmpty()) {
+                firstChange = null;
+                lastChange = null;
+                return Round.none(pools.all());
+            }
+        }
         Round round = new Round(pending, received, pools.all());
         pending.clear();
         received.clear();

@@ -11,13 +11,19 @@ import java.util.Optional;
  * and servers added at runtime get the same options.
  * <p>
  * downinter is what makes a new server's entry take the time the server needs: it is checked every
- * downinter while DOWN (waiting for its first passed check, or failing), and every inter once UP,
- * so the template's cadence for servers in service is untouched.
+ * downinter while DOWN (waiting for its first passed check, or failing), every fastinter (the same
+ * value) on its way up when rise is above 1, and every inter once UP, so the template's cadence
+ * for servers in service is untouched.
  */
 public record ServerLineFormat(Optional<Integer> maxconn, Optional<String> checkInterval, Optional<String> downInterval,
-                               List<String> defaultServer) {
+                               Optional<String> fastInterval, List<String> defaultServer) {
     public ServerLineFormat {
         defaultServer = List.copyOf(defaultServer);
+    }
+
+    public ServerLineFormat(Optional<Integer> maxconn, Optional<String> checkInterval, Optional<String> downInterval,
+                            List<String> defaultServer) {
+        this(maxconn, checkInterval, downInterval, Optional.empty(), defaultServer);
     }
 
     public ServerLineFormat(Optional<Integer> maxconn, Optional<String> checkInterval, Optional<String> downInterval) {
@@ -46,6 +52,7 @@ public record ServerLineFormat(Optional<Integer> maxconn, Optional<String> check
             b.append(" weight ").append(weight);
         }
         downInterval.ifPresent(i -> b.append(" downinter ").append(i));
+        fastInterval.ifPresent(i -> b.append(" fastinter ").append(i));
         return b.toString();
     }
 
@@ -60,5 +67,15 @@ public record ServerLineFormat(Optional<Integer> maxconn, Optional<String> check
      */
     public static Optional<String> downInterval(Optional<String> configured, String templateText) {
         return templateText.matches("(?s).*\\bdowninter\\b.*") ? Optional.empty() : configured;
+    }
+
+    /**
+     * down_check_interval as fastinter too, unless the template sets fastinter itself: with
+     * {@code rise} above 1 a new server's checks after its first passed one come every fastinter
+     * (HAProxy: a server between DOWN and UP), else a whole inter apart. Failing servers are found
+     * DOWN sooner the same way (fall checks fastinter apart).
+     */
+    public static Optional<String> fastInterval(Optional<String> configured, String templateText) {
+        return templateText.matches("(?s).*\\bfastinter\\b.*") ? Optional.empty() : configured;
     }
 }

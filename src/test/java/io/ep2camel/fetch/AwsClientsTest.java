@@ -83,4 +83,29 @@ class AwsClientsTest {
             System.setProperty(key, value);
         }
     }
+
+    /**
+     * Without sqs_endpoint_url or endpoint_url the SDK finds the SQS endpoint itself: its system
+     * property aws.endpointUrlSqs is the same setting as the AWS_ENDPOINT_URL_SQS variable (which a
+     * test cannot set in its own JVM).
+     */
+    @Test
+    void withoutAnSqsEndpointKeyTheSdksOwnEndpointSettingIsUsed() {
+        String old = System.getProperty("aws.endpointUrlSqs");
+        try (io.ep2camel.testsupport.ElasticMq sqs = io.ep2camel.testsupport.ElasticMq.start()) {
+            String queue = sqs.createQueue("found-by-the-sdk");
+            System.setProperty("aws.endpointUrlSqs", sqs.endpoint().toString());
+            AwsClients c = new AwsClients(Optional.of("AKID"), Optional.of("s"), Optional.of("us-east-1"),
+                    Optional.empty(), Optional.empty(), Optional.empty());
+            try (software.amazon.awssdk.services.sqs.SqsClient client = c.newSqsClient()) {
+                assertThat(client.listQueues().queueUrls()).contains(queue);
+            }
+        } finally {
+            if (old == null) {
+                System.clearProperty("aws.endpointUrlSqs");
+            } else {
+                System.setProperty("aws.endpointUrlSqs", old);
+            }
+        }
+    }
 }

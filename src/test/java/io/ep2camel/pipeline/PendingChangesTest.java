@@ -218,4 +218,26 @@ class PendingChangesTest {
         ApplyWindow w = new ApplyWindow(Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ZERO);
         assertThat(w.max()).isEqualTo(Duration.ofSeconds(4));
     }
+
+    @Test
+    void updateByConfigDropsAQueuedSetThatTheApplyInProgressInstalledMeanwhile() throws Exception {
+        Pools pools = TestPools.of();
+        Pool web = pools.first();
+        PendingChanges p = pending(pools, ApplyWindow.AT_ONCE, true);
+        p.offer(web, A, 1);
+        assertThat(p.take().target(web)).isEqualTo(A);
+        p.offer(web, A, 2);                  // a poll while that round was reloading
+        web.applied().markApplied(A);        // the round is done
+        assertThat(p.take().isEmpty()).as("no second render for the same set").isTrue();
+        assertThat(p.waiting()).isFalse();
+
+        web.applied().forget();              // drifted file or HAProxy not running: the same set goes out again
+        p.offer(web, A, 3);
+        assertThat(p.take().target(web)).isEqualTo(A);
+
+        PendingChanges runtime = pending(pools, ApplyWindow.AT_ONCE, false);
+        web.applied().markApplied(A);
+        runtime.offer(web, A, 4);
+        assertThat(runtime.take().target(web)).as("update_by_runtime: every answer reconciles").isEqualTo(A);
+    }
 }

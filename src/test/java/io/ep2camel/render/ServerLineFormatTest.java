@@ -118,4 +118,13 @@ class ServerLineFormatTest {
                 + "backend api-v2\n    \n"
                 + "web=1 api=2 api-v2=0 ");
     }
+
+    @Test
+    void fastinterFollowsDowninterUnlessTheTemplateSetsIt() {
+        ServerLineFormat f = new ServerLineFormat(Optional.empty(), Optional.of("2s"), Optional.of("200ms"),
+                ServerLineFormat.fastInterval(Optional.of("200ms"), "backend be\n    default-server rise 2\n"), List.of());
+        assertThat(f.options(0)).isEqualTo("check inter 2s downinter 200ms fastinter 200ms");
+        assertThat(ServerLineFormat.fastInterval(Optional.of("200ms"), "backend be\n    default-server fastinter 1s\n"))
+                .as("the operator's own fastinter wins").isEmpty();
+    }
 }
