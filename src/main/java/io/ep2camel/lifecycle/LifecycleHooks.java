@@ -127,12 +127,6 @@ public final class LifecycleHooks {
         return List.copyOf(held.values());
     }
 
-    /** Ids of the instances whose launch ep2-camel holds. */
-    public Set<String> launching() {
-        return Set.copyOf(held.values().stream().filter(h -> h.notice().transition() == LifecycleNotice.Transition.LAUNCHING)
-                .map(h -> h.notice().instanceId()).toList());
-    }
-
     /** The action is over (completed here, or found completed): it is let go and remembered. */
     public void completed(HookStep step) {
         LifecycleNotice n = step.hook().notice();

@@ -77,7 +77,7 @@ public class HaproxyControl {
                     .orElseGet(() -> commands.start(config, pidFile))));
             LOG.info("HAProxy started (pid file {}{})", pidFile, master.map(m -> ", master CLI " + m.socket()).orElse(""));
         } else if (master.isPresent() && masterCliAnswers(argv) && startedWithThisConfig(running.get(0), argv)) {
-            new MasterReload(master.get(), RELOAD_COUNTED_WITHIN).run(softStopped::addAll);
+            new MasterReload(master.get(), RELOAD_COUNTED_WITHIN).run(this::softStopping);
         } else {
             if (master.isPresent() && ep2WayLogged.compareAndSet(false, true)) {
                 LOG.warn("HAProxy (master {}) has no master CLI at {}: it was started without it (by hand, by EP2 or an older "
@@ -86,7 +86,7 @@ public class HaproxyControl {
             }
             // -x only when the socket exists: HAProxy refuses to start when it cannot reach it
             Path sock = socket.filter(Files::exists).orElse(null);
-            softStopped.addAll(running);
+            softStopping(running);
             require("haproxy reload", runner.run(commands.reload(config, pidFile, sock, running)));
             LOG.info("HAProxy reloaded, old pids {} soft-stopped", running);
         }
@@ -151,6 +151,15 @@ public class HaproxyControl {
         }
         softStopped.removeIf(pid -> !alive(pid));
         return Optional.of(!softStopped.isEmpty());
+    }
+
+    /**
+     * The workers a reload is about to soft-stop; those gone since are dropped here, so the set
+     * stays small when nobody asks {@link #softStoppedRunning()} (no lifecycle hooks).
+     */
+    private void softStopping(List<Long> pids) {
+        softStopped.removeIf(pid -> !alive(pid));
+        softStopped.addAll(pids);
     }
 
     /** Alive and not a zombie (a container's pid 1 may never reap an orphaned old master). */

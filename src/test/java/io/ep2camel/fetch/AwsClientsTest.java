@@ -98,6 +98,8 @@ class AwsClientsTest {
             AwsClients c = new AwsClients(Optional.of("AKID"), Optional.of("s"), Optional.of("us-east-1"),
                     Optional.empty(), Optional.empty(), Optional.empty());
             try (software.amazon.awssdk.services.sqs.SqsClient client = c.newSqsClient()) {
+                // checked before any call: a client that ignored the setting would go to AWS itself
+                assertThat(client.serviceClientConfiguration().endpointOverride()).contains(sqs.endpoint());
                 assertThat(client.listQueues().queueUrls()).contains(queue);
             }
         } finally {

@@ -113,7 +113,7 @@ class NewServerStatesTest {
                 peers mypeers
                     server p1 127.0.0.1:10000 check
                 resolvers dns
-                    nameserver ns1 10.0.0.2:53
+                    nameserver ns1 127.0.0.53:53
                 backend jobs
                     server j1 127.0.0.20:7000 check
                 backend web
@@ -124,8 +124,8 @@ class NewServerStatesTest {
         // yet (scaling out from none): its id is unknown, 0 — the new workers match by name
         assertThat(NewServerStates.downLines(config, HEADER, ROWS))
                 .containsExactly("0 jobs 0 j1 127.0.0.20 0 0 0 0 0 1 0 0 6 0 0 0 - 7000 -");
-        assertThat(NewServerStates.downLines("backend web\n    server z 10.0.0.1:80 check\n", HEADER, List.of()))
-                .containsExactly("0 web 0 z 10.0.0.1 0 0 0 0 0 1 0 0 6 0 0 0 - 80 -");
+        assertThat(NewServerStates.downLines("backend web\n    server z 127.0.0.41:80 check\n", HEADER, List.of()))
+                .containsExactly("0 web 0 z 127.0.0.41 0 0 0 0 0 1 0 0 6 0 0 0 - 80 -");
     }
 
     @Test
@@ -133,27 +133,27 @@ class NewServerStatesTest {
         String config = """
                 backend web
                     server v6 [2001:db8::7]:8443 check
-                    server v4 ipv4@10.0.0.7:8080 check
+                    server v4 ipv4@127.0.0.47:8080 check
                     server v6p ipv6@[::1]:8081 check
                     server host app-7.internal.example:8082 check
                     server unix /run/app.sock check
                     server unix2 unix@/run/app2.sock check
-                    server noport 10.0.0.8 check
-                    server range 10.0.0.9:8000-8010 check
-                    server offset 10.0.0.10:+1 check
+                    server noport 127.0.0.48 check
+                    server range 127.0.0.49:8000-8010 check
+                    server offset 127.0.0.50:+1 check
                 """;
         assertThat(NewServerStates.downLines(config, HEADER, ROWS)).containsExactly(
                 down("3", "web", "v6", "2001:db8::7", "8443"),
-                down("3", "web", "v4", "10.0.0.7", "8080"),
+                down("3", "web", "v4", "127.0.0.47", "8080"),
                 down("3", "web", "v6p", "::1", "8081"),
                 down("3", "web", "host", "app-7.internal.example", "8082"));
     }
 
     @Test
     void commentsBlankLinesAndTabsAreReadAsHaproxyDoes() {
-        String config = "# backend web\n\nbackend web # the app\n\t# server x 10.0.0.1:80 check\n\n"
-                + "\tserver t 10.0.0.11:80 check\n    #server u 10.0.0.12:80 check\n";
-        assertThat(NewServerStates.downLines(config, HEADER, ROWS)).containsExactly(down("3", "web", "t", "10.0.0.11", "80"));
+        String config = "# backend web\n\nbackend web # the app\n\t# server x 127.0.0.41:80 check\n\n"
+                + "\tserver t 127.0.0.51:80 check\n    #server u 127.0.0.52:80 check\n";
+        assertThat(NewServerStates.downLines(config, HEADER, ROWS)).containsExactly(down("3", "web", "t", "127.0.0.51", "80"));
     }
 
     @Test
@@ -161,9 +161,9 @@ class NewServerStatesTest {
         // a later HAProxy may add or move columns: be_id, be_name, srv_name are looked up
         String header = "# be_name srv_name be_id srv_addr srv_op_state";
         List<String> rows = List.of("web a 9 127.0.0.2 2");
-        assertThat(NewServerStates.downLines("backend web\n    server a 1.1.1.1:1 check\n    server q 10.0.0.5:80 check\n",
-                header, rows)).containsExactly(down("9", "web", "q", "10.0.0.5", "80"));
-        assertThat(NewServerStates.downLines("backend web\n    server q 10.0.0.5:80 check\n",
+        assertThat(NewServerStates.downLines("backend web\n    server a 127.0.0.44:1 check\n    server q 127.0.0.45:80 check\n",
+                header, rows)).containsExactly(down("9", "web", "q", "127.0.0.45", "80"));
+        assertThat(NewServerStates.downLines("backend web\n    server q 127.0.0.45:80 check\n",
                 "# be_name srv_name srv_addr", List.of("web a 127.0.0.2"))).isEmpty();
     }
 

@@ -210,7 +210,8 @@ class AwsLifecycleDoubleTest {
         });
         assertThat(mq.approximateMessages(queueUrl)).isZero();
         assertThat(aws.completions()).isEmpty();
-        assertThatThrownBy(() -> aws.launch("web-asg", "i-0a3", "10.0.0.3")).isInstanceOf(IllegalArgumentException.class);
+        // a non-loopback address (a documentation one, RFC 5737) is refused before it is stored or used
+        assertThatThrownBy(() -> aws.launch("web-asg", "i-0a3", "192.0.2.3")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
