@@ -65,7 +65,8 @@ class JarIT {
         assertThat(output()).contains("Started ep2-fetch-file");
 
         controller.destroy(); // SIGTERM
-        assertThat(controller.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        boolean stopped = controller.waitFor(30, TimeUnit.SECONDS);
+        assertThat(stopped).as("stopped within 30 s of SIGTERM:\n%s", output()).isTrue();
         assertThat(controller.exitValue()).as(output()).isIn(0, 143);
         // the lock is released: a second start gets past it (and is stopped again)
         controller = launch("-f", fx.conf.toString());
