@@ -70,6 +70,9 @@ public final class ScenarioBenchmark {
         }
     }
 
+    /** -Dep2.bench.trace=FILE: each churn step's time on stderr, the controller's log into FILE (to see why a step was slow). */
+    private static final String TRACE = System.getProperty("ep2.bench.trace");
+
     public static void main(String[] args) throws Exception {
         int steps = 20;
         int outageSeconds = 90;
@@ -275,12 +278,19 @@ public final class ScenarioBenchmark {
                 w.pause(random, (System.nanoTime() - lastChange) / 1_000_000);
                 long t0 = System.nanoTime();
                 lastChange = t0;
-                double took = w.servedAfter(t0, w.roll());
+                String name = w.roll();
+                double took = w.servedAfter(t0, name);
                 if (i >= WARMUP) {
                     ms.add(took);
                 }
+                if (TRACE != null) {
+                    progress("step %d: %s served after %.0f ms".formatted(i, name, took));
+                }
             }
             Thread.sleep(2000);                      // the last step settles under load too
+            if (TRACE != null) {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(TRACE), w.fx.log());
+            }
             for (RequestLoop l : load) {
                 l.close();
                 ok += l.ok();
