@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * EP2's slot semantics, planned from what HAProxy reports (not from memory), so every round
@@ -24,8 +25,8 @@ import java.util.Set;
  *       (make before break);</li>
  *   <li>a removed server drains first and goes to maintenance (its slot back to the pool) once
  *       it has no sessions or the drain timeout passed;</li>
- *   <li>a new server takes a free slot, preferring the one that last held its address: it gets
- *       the address with weight 0, is made ready, has its health forced down, and only then gets
+ *   <li>a new server takes a free slot, preferring one it can re-enter, then the one that last held
+ *       its address: it gets the address with weight 0, is made ready, has its health forced down, and only then gets
  *       its weight, so it receives traffic only after passing its health checks; where dynamic
  *       servers work, a slot in maintenance since the read is deleted and added again instead
  *       ({@link SlotReentry}), so its first check comes after downinter, not at the old slot's phase;</li>
@@ -125,7 +126,8 @@ public final class SlotPlanner {
         boolean needsReload = false;
         int nextIndex = slots.stream().mapToInt(s -> Slot.index(s.name())).max().orElse(0) + 1;
         for (Backend b : toPlace) {
-            Integer at = takeFreeSlot(free, layout, b);
+            Integer at = takeFreeSlot(free, layout, b,
+                    i -> dynamic && maintAtRead.contains(i) && sessions.getOrDefault(layout.get(i).name(), 0) == 0);
             if (at != null) {
                 String name = layout.get(at).name();
                 List<String> inPlace = List.of(set(name, "addr " + b.host() + " port " + b.port()), set(name, "weight 0"),
@@ -210,15 +212,27 @@ public final class SlotPlanner {
         return lines;
     }
 
-    private Integer takeFreeSlot(List<Integer> free, List<Slot> layout, Backend b) {
-        // the slot that last held this address first: its stats and state history stay with it
+    /**
+     * A free slot for a new server. One it can re-enter (a fresh check task, first check within
+     * downinter) before one taken in place (first check at the old task's phase, up to one inter
+     * later: a slot drained to maintenance in this same round is such a one, and picking it by
+     * its lower index cost rolling steps ~1 s); among each, the slot that last held this address
+     * first (its stats and state history stay with it), then the lowest index (slots past
+     * node_slots stay free and shrink back).
+     */
+    private static Integer takeFreeSlot(List<Integer> free, List<Slot> layout, Backend b, IntPredicate reenterable) {
+        Integer best = null;
+        int bestRank = Integer.MAX_VALUE;
         for (int i = 0; i < free.size(); i++) {
             Slot s = layout.get(free.get(i));
-            if (s.backend() != null && s.backend().address().equals(b.address())) {
-                return free.remove(i);
+            boolean sameAddress = s.backend() != null && s.backend().address().equals(b.address());
+            int rank = (reenterable.test(free.get(i)) ? 0 : 2) + (sameAddress ? 0 : 1);
+            if (rank < bestRank) {
+                best = i;
+                bestRank = rank;
             }
         }
-        return free.isEmpty() ? null : free.remove(0);
+        return best == null ? null : free.remove((int) best);
     }
 
     private String set(String server, String what) {

@@ -5,13 +5,11 @@ import io.ep2camel.testsupport.HaproxyProcess;
 import io.ep2camel.testsupport.TestDirs;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,10 +39,7 @@ class MasterArgvTest {
                 backend be
                     server a 127.0.0.1:%d
                 """.formatted(FreePort.find(), FreePort.find()));
-        Process start = new ProcessBuilder(HaproxyProcess.BINARY, "-W", "-D", "-S", cli.toString(), "-f", cfg.toString(),
-                "-p", pid.toString()).redirectErrorStream(true).start();
-        String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(start.waitFor(10, TimeUnit.SECONDS) && start.exitValue() == 0).as(out).isTrue();
+        HaproxyProcess.start(cfg, pid, "-S", cli.toString());
         try {
             long master = new HaproxyProcess(pid).masterPid();
             MasterCli masterCli = new MasterCli(cli, Duration.ofSeconds(10));

@@ -113,4 +113,24 @@ class SlotPlannerTest {
         assertThat(noDynamic.reentries()).isEmpty();
         assertThat(noDynamic.commands()).contains("set server be_app/slot2 addr 127.0.0.1 port 1005");
     }
+    @Test
+    void aSlotItCanReEnterIsTakenBeforeOneTakenInPlaceWhateverTheirOrderOrAddress() {
+        // a rolling step: slot2's server leaves and drains to maintenance in this round; slot3 has
+        // been free since the read. The new server re-enters slot3 (its first check within
+        // downinter) rather than taking slot2 in place (first check at slot2's old phase, up to inter)
+        List<ServerState> servers = List.of(up("slot1", 1001),
+                new ServerState("slot2", "127.0.0.1", 1002, 0x08, SlotPlanner.RUNNING, 0), maint("slot3", 1003));
+        SlotPlan plan = plan(servers, Map.of("slot2", 0), new Backend("127.0.0.1", 1001), new Backend("127.0.0.1", 1005));
+        assertThat(plan.reentries()).singleElement().satisfies(r -> assertThat(r.slot()).isEqualTo("slot3"));
+        assertThat(plan.commands()).containsExactly("set server be_app/slot2 state maint");
+
+        // the slot that last held the address still has a session: another one is re-entered
+        SlotPlan back = plan(List.of(up("slot1", 1001), maint("slot2", 1005), maint("slot3", 1003)), Map.of("slot2", 1),
+                new Backend("127.0.0.1", 1001), new Backend("127.0.0.1", 1005));
+        assertThat(back.reentries()).singleElement().satisfies(r -> assertThat(r.slot()).isEqualTo("slot3"));
+        // without that session it is the one re-entered, before a lower free slot
+        SlotPlan same = plan(List.of(up("slot1", 1001), maint("slot2", 1003), maint("slot3", 1005)), Map.of(),
+                new Backend("127.0.0.1", 1001), new Backend("127.0.0.1", 1005));
+        assertThat(same.reentries()).singleElement().satisfies(r -> assertThat(r.slot()).isEqualTo("slot3"));
+    }
 }

@@ -47,9 +47,11 @@ public final class HaproxyProcess {
         this.pidFile = pidFile;
     }
 
-    public static HaproxyProcess start(Path config, Path pidFile) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(BINARY, "-W", "-D", "-f", config.toString(), "-p", pidFile.toString())
-                .redirectErrorStream(true).start();
+    /** @param more further arguments, e.g. {@code -S <master socket>} */
+    public static HaproxyProcess start(Path config, Path pidFile, String... more) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of(BINARY, "-W", "-D", "-f", config.toString(), "-p", pidFile.toString()));
+        argv.addAll(List.of(more));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("haproxy failed to start: " + out);
