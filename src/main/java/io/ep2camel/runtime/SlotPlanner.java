@@ -125,14 +125,15 @@ public final class SlotPlanner {
         List<SlotReentry> reentries = new ArrayList<>();
         boolean needsReload = false;
         int nextIndex = slots.stream().mapToInt(s -> Slot.index(s.name())).max().orElse(0) + 1;
+        // a free slot a new server can re-enter (del + add server): in maintenance since the read, no sessions
+        IntPredicate reenterable = i -> dynamic && maintAtRead.contains(i) && sessions.getOrDefault(layout.get(i).name(), 0) == 0;
         for (Backend b : toPlace) {
-            Integer at = takeFreeSlot(free, layout, b,
-                    i -> dynamic && maintAtRead.contains(i) && sessions.getOrDefault(layout.get(i).name(), 0) == 0);
+            Integer at = takeFreeSlot(free, layout, b, reenterable);
             if (at != null) {
                 String name = layout.get(at).name();
                 List<String> inPlace = List.of(set(name, "addr " + b.host() + " port " + b.port()), set(name, "weight 0"),
                         set(name, "state ready"), set(name, "health down"), set(name, "weight " + runtimeWeight(b)));
-                if (dynamic && maintAtRead.contains(at) && sessions.getOrDefault(name, 0) == 0) {
+                if (reenterable.test(at)) {
                     reentries.add(new SlotReentry(backend, name, addServer(name, b), List.of("enable health " + backend + "/" + name,
                             set(name, "state ready"), set(name, "health down"), set(name, "weight " + runtimeWeight(b))), inPlace));
                 } else {
