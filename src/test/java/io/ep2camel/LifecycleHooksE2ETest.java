@@ -322,6 +322,26 @@ class LifecycleHooksE2ETest {
     }
 
     @org.junit.jupiter.api.Test
+    void anUnreachableHaproxyIsSaidOnceNotAtEveryTry() throws Exception {
+        fx.set("update_type", "update_by_runtime").set("node_slots", "3");
+        fx.writeConf();
+        aws.group(GROUP, inService(instance(1)));
+        putHook("warm-up", AwsQueryDouble.LAUNCHING);
+        servers.stop(3);                                  // never passes its checks: the action stays held
+        fx.startController();
+        fx.awaitServed("b1");
+        aws.launch(GROUP, instance(3), ip(3));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.log().contains("launching " + instance(3)));
+
+        fx.haproxy().stop();                              // its stats socket answers no more
+        String unread = "HAProxy's state not read";
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.log().contains(unread));
+        Thread.sleep(2000);                               // eight more tries, 250 ms apart
+        assertThat(fx.log().split(java.util.regex.Pattern.quote(unread), -1)).as(fx.log()).hasSize(2);
+        assertThat(aws.completions()).as("still held, not completed").isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
     void aPoolReadsItsOwnQueue() throws Exception {
         int apiPort = io.ep2camel.testsupport.FreePort.find();
         // EP2's own pool stays on the file orchestrator; pool api follows the group, with its own queue

@@ -28,6 +28,8 @@ import java.util.Optional;
  */
 public final class HookProgress {
     static final Duration ROUND_EVERY = Duration.ofSeconds(1);
+    /** How often "HAProxy's state not read" is said while it lasts (the route tries every 250 ms). */
+    static final Duration UNREAD_WARN_EVERY = Duration.ofSeconds(30);
     private final LifecycleHooks hooks;
     private final String backend;
     private final HaproxyControl control;
@@ -37,6 +39,8 @@ public final class HookProgress {
     /** A terminating action's server drains without sessions: a round would put it in maintenance. */
     private volatile boolean roundWanted;
     private volatile Instant lastRound = Instant.EPOCH;
+    /** When "not read" was last said; cleared by a reading, so the next failure is said at once. */
+    private volatile Instant lastUnreadWarn;
 
     public HookProgress(LifecycleHooks hooks, HaproxyControl control, Duration drainTimeout, Duration launchTimeout,
                         Clock clock) {
@@ -61,6 +65,7 @@ public final class HookProgress {
         }
         List<ServerState> servers = RuntimeReplies.serversState(replies.get(0));
         Map<String, Integer> sessions = RuntimeReplies.currentSessions(replies.get(1));
+        lastUnreadWarn = null;      // read: a later failure is said at once
         Instant now = clock.instant();
         List<HookStep> steps = new ArrayList<>();
         for (PendingHook h : hooks.pending()) {
@@ -129,6 +134,21 @@ public final class HookProgress {
         }
         roundWanted = false;
         lastRound = now;
+        return true;
+    }
+
+    /**
+     * Whether the progress route says now that HAProxy's state could not be read: at the first
+     * failure after a reading, then every {@link #UNREAD_WARN_EVERY} while it lasts (not four
+     * lines a second while HAProxy is down or restarting).
+     */
+    public boolean unreadWarnDue() {
+        Instant now = clock.instant();
+        Instant last = lastUnreadWarn;
+        if (last != null && now.isBefore(last.plus(UNREAD_WARN_EVERY))) {
+            return false;
+        }
+        lastUnreadWarn = now;
         return true;
     }
 

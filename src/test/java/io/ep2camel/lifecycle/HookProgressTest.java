@@ -246,6 +246,25 @@ class HookProgressTest {
     }
 
     @Test
+    void anUnreadableHaproxyIsSaidAtOnceThenEveryThirtySecondsAndAgainAtOnceAfterAReading() {
+        hold(TERMINATING, "i-0a1b2c3d4e5f60718", "127.0.0.5:18090");
+        HookProgress progress = progress(binary);
+        assertThat(progress.unreadWarnDue()).as("the first failure").isTrue();
+        clock.move(Duration.ofMillis(250));
+        assertThat(progress.unreadWarnDue()).as("the next try, 250 ms on").isFalse();
+        clock.move(HookProgress.UNREAD_WARN_EVERY.minusMillis(250));
+        assertThat(progress.unreadWarnDue()).as("30 s after the first").isTrue();
+        clock.move(Duration.ofSeconds(1));
+        assertThat(progress.unreadWarnDue()).isFalse();
+
+        progress.decide(LATER);                        // HAProxy read again
+        clock.move(Duration.ofMillis(250));
+        assertThat(progress.unreadWarnDue()).as("a new failure after a reading").isTrue();
+        assertThatThrownBy(() -> progress.decide(List.of("only one reply"))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(progress.unreadWarnDue()).as("a reply that is not a reading does not count").isFalse();
+    }
+
+    @Test
     void aServerGoneFromTheBackendIsDrainedWhenNoPreviousWorkerRuns() {
         assertThat(binary.softStoppedRunning()).contains(false);
         hold(TERMINATING, "i-0a1b2c3d4e5f60718", "127.0.0.10:18090");
