@@ -66,7 +66,7 @@ public record ServerLineFormat(Optional<Integer> maxconn, Optional<String> check
      * server line's option would override the operator's own choice.
      */
     public static Optional<String> downInterval(Optional<String> configured, String templateText) {
-        return templateText.matches("(?s).*\\bdowninter\\b.*") ? Optional.empty() : configured;
+        return unlessTemplateSets("downinter", configured, templateText);
     }
 
     /**
@@ -76,6 +76,11 @@ public record ServerLineFormat(Optional<Integer> maxconn, Optional<String> check
      * DOWN sooner the same way (fall checks fastinter apart).
      */
     public static Optional<String> fastInterval(Optional<String> configured, String templateText) {
-        return templateText.matches("(?s).*\\bfastinter\\b.*") ? Optional.empty() : configured;
+        return unlessTemplateSets("fastinter", configured, templateText);
+    }
+
+    /** The configured value, or none where the template's own text sets {@code keyword} (on default-server or a line). */
+    private static Optional<String> unlessTemplateSets(String keyword, Optional<String> configured, String templateText) {
+        return templateText.matches("(?s).*\\b" + keyword + "\\b.*") ? Optional.empty() : configured;
     }
 }
