@@ -98,7 +98,7 @@ final class ControllerWiring {
         // update_by_config reloads carry the servers' state over; update_by_runtime's slots live in HAProxy itself
         boolean keepState = cfg.updateType() == UpdateType.UPDATE_BY_CONFIG;
         stages = new Stages(new HaproxyConfigRenderer(new TemplateRenderer(cfg.templateFile()),
-                        keepState ? Optional.of(cfg.serverStateFile()) : Optional.empty()),
+                        keepState ? Optional.of(cfg.serverStateFile()) : Optional.empty(), Optional.of(cfg.maxSpreadChecks())),
                 new HaproxyCheck(commands, runner), new ConfigFiles(new ConfigFileWriter(cfg.haproxyConfigFile()), control),
                 control, new RuntimeUpdate(control, socketUri(cfg), main::getCamelContext), new ServerStateFile(keepState));
 

@@ -81,7 +81,7 @@ class OnceAndDryRunTest {
         String out = stdoutOf("-f", fx.conf.toString(), "--dry-run");
 
         // slot2 is free (in maintenance) since HAProxy was read: deleted and added again with the address
-        assertThat(out).contains("would send 7 commands")
+        assertThat(out).contains("would send 9 commands")
                 .contains("del server be_app/slot2")
                 .contains("add server be_app/slot2 127.0.0.1:" + servers.port(1) + " ");
         assertThat(Files.readString(fx.haproxyCfg)).isEqualTo(before);

@@ -41,6 +41,11 @@ public enum ConfigKey {
                     + " down, is checked — a new one until it passes its checks (rise), so it takes traffic as soon as it"
                     + " is ready, not whole inters later; servers that are UP keep inter. Either is not written when the"
                     + " template sets it itself"),
+    MAX_SPREAD_CHECKS("haproxy", "max_spread_checks", KeyType.HAPROXY_TIME, "20ms",
+            "max-spread-checks written in global: the longest HAProxy waits for a server's first check after a start,"
+                    + " a reload or an add server (HAProxy's own spread: up to the smallest inter), so a new server is"
+                    + " checked at once and served once it passes; every server is first checked within it after a"
+                    + " reload. Not written when the template sets max-spread-checks itself"),
     UPDATE_TYPE("haproxy", "update_type", KeyType.TEXT, "update_by_runtime",
             "update_by_config (render + reload) or update_by_runtime (stats socket, no reload)"),
     NODE_SLOTS("haproxy", "node_slots", KeyType.POSITIVE_INT, "50",

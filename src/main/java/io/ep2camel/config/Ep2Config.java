@@ -96,6 +96,11 @@ public final class Ep2Config {
                 .orElseGet(() -> haproxyConfigFile().resolveSibling(haproxyConfigFile().getFileName() + ".state"));
     }
 
+    /** HAProxy's max-spread-checks as ep2.conf gives it (a HAProxy time): how soon a new server is first checked. */
+    public String maxSpreadChecks() {
+        return require(ConfigKey.MAX_SPREAD_CHECKS);
+    }
+
     public Path lockDir() {
         return path(ConfigKey.LOCK_DIR);
     }

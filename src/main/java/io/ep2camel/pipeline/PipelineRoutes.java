@@ -229,8 +229,10 @@ public class PipelineRoutes extends RouteBuilder {
 
     /**
      * Free slots that new servers re-enter are deleted and added again first (a fresh check task,
-     * first due after downinter). Error replies are accepted: a slot HAProxy keeps takes its server
-     * in place; one it deleted but would not add again turns the round into a reload.
+     * first due within max-spread-checks), with what makes them serve in the same batch (checks
+     * must be enabled before that first check). Error replies are accepted: a slot HAProxy keeps
+     * takes its server in place by the same commands; one it deleted but would not add again
+     * turns the round into a reload.
      */
     private void configureReenterSlots() {
         from(REENTER_SLOTS).routeId("ep2-reenter-slots").errorHandler(noErrorHandler())

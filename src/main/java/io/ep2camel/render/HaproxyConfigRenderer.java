@@ -16,15 +16,20 @@ import java.util.Map;
 public final class HaproxyConfigRenderer {
     private final TemplateRenderer template;
     private final Optional<Path> serverStateFile;
+    private final Optional<String> maxSpreadChecks;
 
     public HaproxyConfigRenderer(TemplateRenderer template) {
-        this(template, Optional.empty());
+        this(template, Optional.empty(), Optional.empty());
     }
 
-    /** @param serverStateFile where the servers' state is saved before each reload: its lines are added to the config */
-    public HaproxyConfigRenderer(TemplateRenderer template, Optional<Path> serverStateFile) {
+    /**
+     * @param serverStateFile where the servers' state is saved before each reload: its lines are added to the config
+     * @param maxSpreadChecks the longest a server waits for its first check ({@link CheckSpreadLine})
+     */
+    public HaproxyConfigRenderer(TemplateRenderer template, Optional<Path> serverStateFile, Optional<String> maxSpreadChecks) {
         this.template = template;
         this.serverStateFile = serverStateFile;
+        this.maxSpreadChecks = maxSpreadChecks;
     }
 
     public String render(List<PoolLines> pools) throws TemplateRenderer.RenderException {
@@ -33,7 +38,8 @@ public final class HaproxyConfigRenderer {
         Map<String, Object> root = new HashMap<>(model(pools.get(0)));
         root.put("pools", pooled);
         String config = template.render(root);
-        return serverStateFile.map(f -> ServerStateLines.addTo(config, f)).orElse(config);
+        String withState = serverStateFile.map(f -> ServerStateLines.addTo(config, f)).orElse(config);
+        return maxSpreadChecks.map(within -> CheckSpreadLine.addTo(withState, within)).orElse(withState);
     }
 
     private static Map<String, Object> model(PoolLines pool) {

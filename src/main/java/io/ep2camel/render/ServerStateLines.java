@@ -15,7 +15,6 @@ public final class ServerStateLines {
     private static final Pattern STATE_FILE = Pattern.compile("(?m)^\\s*server-state-file\\s+(\\S+)");
     private static final Pattern STATE_BASE = Pattern.compile("(?m)^\\s*server-state-base\\s");
     private static final Pattern LOAD = Pattern.compile("(?m)^\\s*load-server-state-from-file\\s");
-    private static final Pattern GLOBAL = Pattern.compile("(?m)^global[ \\t]*(#.*)?$");
     private static final Pattern DEFAULTS = Pattern.compile("(?m)^defaults\\b.*$");
     private static final Pattern PROXY = Pattern.compile("(?m)^(backend|listen)\\s.*$");
 
@@ -31,11 +30,7 @@ public final class ServerStateLines {
             out = where.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group() + "\n    load-server-state-from-file global"));
         }
         if (!STATE_FILE.matcher(out).find()) {
-            String line = "    server-state-file " + stateFile;
-            Matcher global = GLOBAL.matcher(out);
-            out = global.find()
-                    ? out.substring(0, global.end()) + "\n" + line + out.substring(global.end())
-                    : "global\n" + line + "\n\n" + out;
+            out = GlobalSection.withLine(out, "    server-state-file " + stateFile);
         }
         return out;
     }

@@ -69,23 +69,22 @@ public record RuntimePlan(Outcome outcome, List<String> commands, List<PlannedPo
     }
 
     /**
-     * The batch sent before the commands when servers re-enter free slots: for each, {@code del server}
-     * then {@code add server} (the add fails where HAProxy kept the slot); empty when none does.
+     * The batch sent before the commands when servers re-enter free slots: for each, {@code del server},
+     * {@code add server} (it fails where HAProxy kept the slot) and the follow-up; empty when none does.
      */
     public List<String> reentryBatch() {
         if (reentries.isEmpty()) {
             return List.of();
         }
         List<String> batch = new ArrayList<>(List.of(SlotPlanner.EXPERIMENTAL_MODE));
-        reentries.forEach(r -> batch.addAll(List.of(r.deletion(), r.added())));
+        reentries.forEach(r -> batch.addAll(r.commands()));
         return batch;
     }
 
-    /** Every command the round would send, as if each re-entered slot is deleted and added again (a dry run's view). */
+    /** Every command the round would send: the re-entry batch, then the commands (a dry run's view). */
     public List<String> plannedCommands() {
         List<String> all = new ArrayList<>(reentryBatch());
         all.addAll(commands);
-        reentries.forEach(r -> all.addAll(r.afterAdd()));
         return all;
     }
 

@@ -98,29 +98,27 @@ public class RuntimeUpdate {
 
     /**
      * After the re-entry batch ({@link RuntimePlan#reentryBatch()}, sent with error replies accepted):
-     * each re-entered slot HAProxy added again gets the commands that follow an add; one it kept
-     * (still holding a connection) takes the new server in place. One it deleted but would not add
-     * again (a backend whose balance algorithm has no dynamic servers) is gone from HAProxy: servers
-     * are no longer added at runtime, and this round writes the planned slots with one reload.
+     * a re-entered slot HAProxy added again, or one it kept (still holding a connection; its del and
+     * add fail), has taken its new server with the follow-up commands, which must all have been
+     * accepted. One it deleted but would not add again (a backend whose balance algorithm has no
+     * dynamic servers) is gone from HAProxy: servers are no longer added at runtime, and this round
+     * writes the planned slots with one reload.
      *
      * @param replies HAProxy's replies, one per command of the re-entry batch
+     * @throws HaproxySocketException naming each follow-up command HAProxy rejected
      */
     public RuntimePlan reentered(RuntimePlan plan, List<String> replies) {
-        List<String> commands = new ArrayList<>(plan.commands());
         boolean lost = false;
-        List<SlotReentry> reentries = plan.reentries();
-        for (int i = 0; i < reentries.size(); i++) {
-            SlotReentry r = reentries.get(i);
-            // reply 0 answers experimental-mode on, then a del and an add per re-entry
-            String deleted = replies.get(1 + 2 * i);
-            String added = replies.get(2 + 2 * i);
+        List<HaproxySocketException.FailedCommand> rejected = new ArrayList<>();
+        int at = 1;   // reply 0 answers experimental-mode on
+        for (SlotReentry r : plan.reentries()) {
+            String deleted = replies.get(at);
+            String added = replies.get(at + 1);
             if (!HaproxySocketClient.isErrorReply(added)) {
                 LOG.info("{}/{} deleted and added again for its new server (a check task of its own)", r.backend(), r.slot());
-                commands.addAll(r.afterAdd());
             } else if (HaproxySocketClient.isErrorReply(deleted)) {
                 LOG.info("HAProxy keeps {}/{} for now ({}): the new server takes it in place", r.backend(), r.slot(),
                         deleted.lines().findFirst().orElse(""));
-                commands.addAll(r.inPlace());
             } else {
                 lost = true;
                 dynamicServers = false;
@@ -128,9 +126,21 @@ public class RuntimeUpdate {
                         + "round writes the slots with one reload", r.backend(), r.slot(), r.added(),
                         added.lines().findFirst().orElse(""));
             }
+            for (int i = 0; i < r.followUp().size(); i++) {
+                String reply = replies.get(at + 2 + i);
+                if (!lost && HaproxySocketClient.isErrorReply(reply)) {
+                    rejected.add(new HaproxySocketException.FailedCommand(r.followUp().get(i), reply));
+                }
+            }
+            at += r.commands().size();
         }
-        return lost ? new RuntimePlan(Outcome.RELOAD, List.of(), plan.pools())
-                : new RuntimePlan(Outcome.RUNTIME, commands, plan.pools());
+        if (lost) {
+            return new RuntimePlan(Outcome.RELOAD, List.of(), plan.pools());
+        }
+        if (!rejected.isEmpty()) {
+            throw new HaproxySocketException(socketUri, rejected);
+        }
+        return new RuntimePlan(Outcome.RUNTIME, plan.commands(), plan.pools());
     }
 
     /**

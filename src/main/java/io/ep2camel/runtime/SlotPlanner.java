@@ -29,7 +29,7 @@ import java.util.function.IntPredicate;
  *       its address: it gets the address with weight 0, is made ready, has its health forced down, and only then gets
  *       its weight, so it receives traffic only after passing its health checks; where dynamic
  *       servers work, a slot in maintenance since the read is deleted and added again instead
- *       ({@link SlotReentry}), so its first check comes after downinter, not at the old slot's phase;</li>
+ *       ({@link SlotReentry}), so its first check comes within max-spread-checks, not at the old slot's phase;</li>
  *   <li>when no slot is free it is added with {@code add server} (HAProxy ≥ 2.4, which does not
  *       apply default-server to dynamic servers: every option is spelled out), or, where that is
  *       unsupported, the plan asks for one config rewrite + reload;</li>
@@ -131,13 +131,16 @@ public final class SlotPlanner {
             Integer at = takeFreeSlot(free, layout, b, reenterable);
             if (at != null) {
                 String name = layout.get(at).name();
-                List<String> inPlace = List.of(set(name, "addr " + b.host() + " port " + b.port()), set(name, "weight 0"),
-                        set(name, "state ready"), set(name, "health down"), set(name, "weight " + runtimeWeight(b)));
+                String address = set(name, "addr " + b.host() + " port " + b.port());
+                List<String> ready = List.of(set(name, "state ready"), set(name, "health down"), set(name, "weight " + runtimeWeight(b)));
                 if (reenterable.test(at)) {
-                    reentries.add(new SlotReentry(backend, name, addServer(name, b), List.of("enable health " + backend + "/" + name,
-                            set(name, "state ready"), set(name, "health down"), set(name, "weight " + runtimeWeight(b))), inPlace));
+                    List<String> followUp = new ArrayList<>(List.of(address, set(name, "weight 0"), "enable health " + backend + "/" + name));
+                    followUp.addAll(ready);
+                    reentries.add(new SlotReentry(backend, name, addServer(name, b), followUp));
                 } else {
-                    cmds.addAll(inPlace);
+                    cmds.add(address);
+                    cmds.add(set(name, "weight 0"));
+                    cmds.addAll(ready);
                 }
                 layout.set(at, new Slot(name, b, false));
             } else if (dynamic) {
@@ -215,7 +218,7 @@ public final class SlotPlanner {
 
     /**
      * A free slot for a new server. One it can re-enter (a fresh check task, first check within
-     * downinter) before one taken in place (first check at the old task's phase, up to one inter
+     * max-spread-checks) before one taken in place (first check at the old task's phase, up to one inter
      * later: a slot drained to maintenance in this same round is such a one, and picking it by
      * its lower index cost rolling steps ~1 s); among each, the slot that last held this address
      * first (its stats and state history stay with it), then the lowest index (slots past

@@ -81,7 +81,7 @@ public final class HaproxySocketClient {
      */
     private static final List<String> ERROR_FRAGMENTS = List.of(
             "problem converting port", "can't change <port>", "can't unset 'port'", "provided port is ",
-            "Could not understand IP address format");
+            "Could not understand IP address format", "not configured on this server");
 
     private final Duration timeout;
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * When update_by_runtime stops adding servers at runtime: decided from which commands HAProxy
@@ -45,27 +46,39 @@ class RuntimeUpdateTest {
 
     private static SlotReentry reentry(String slot, int port) {
         return new SlotReentry("be_app", slot, "add server be_app/" + slot + " 127.0.0.1:" + port + " check weight 0",
-                List.of("enable health be_app/" + slot, "set server be_app/" + slot + " weight 1"),
-                List.of("set server be_app/" + slot + " addr 127.0.0.1 port " + port, "set server be_app/" + slot + " weight 1"));
+                List.of("set server be_app/" + slot + " addr 127.0.0.1 port " + port, "enable health be_app/" + slot,
+                        "set server be_app/" + slot + " weight 1"));
     }
 
     @Test
-    void aReEnteredSlotHaproxyAddedAgainGetsTheCommandsAfterAnAddOneItKeptTakesItsServerInPlace() {
+    void aReEnteredSlotTakesItsServerInTheSameBatchWhetherHaproxyAddedItAgainOrKeptIt() {
         RuntimePlan plan = new RuntimePlan(RuntimePlan.Outcome.RUNTIME, List.of("set server be_app/slot1 state drain"),
                 List.of(), List.of(reentry("slot2", 1005), reentry("slot3", 1006)));
-        assertThat(plan.reentryBatch()).containsExactly("experimental-mode on", "del server be_app/slot2",
-                "add server be_app/slot2 127.0.0.1:1005 check weight 0", "del server be_app/slot3",
-                "add server be_app/slot3 127.0.0.1:1006 check weight 0");
+        assertThat(plan.reentryBatch()).containsExactly("experimental-mode on",
+                "del server be_app/slot2", "add server be_app/slot2 127.0.0.1:1005 check weight 0",
+                "set server be_app/slot2 addr 127.0.0.1 port 1005", "enable health be_app/slot2", "set server be_app/slot2 weight 1",
+                "del server be_app/slot3", "add server be_app/slot3 127.0.0.1:1006 check weight 0",
+                "set server be_app/slot3 addr 127.0.0.1 port 1006", "enable health be_app/slot3", "set server be_app/slot3 weight 1");
 
-        RuntimePlan after = runtime.reentered(plan, List.of("", "Server deleted.", "New server registered.",
-                "Server still has connections attached to it, cannot remove it.", "Already exists a server with the same name in backend."));
+        RuntimePlan after = runtime.reentered(plan, List.of("", "Server deleted.", "New server registered.", "", "", "",
+                "Server still has connections attached to it, cannot remove it.", "Already exists a server with the same name in backend.",
+                "IP changed from '127.0.0.1' to '127.0.0.1', port changed from '1003' to '1006' by 'stats socket command'", "", ""));
 
         assertThat(after.outcome()).isEqualTo(RuntimePlan.Outcome.RUNTIME);
-        assertThat(after.commands()).containsExactly("set server be_app/slot1 state drain",
-                "enable health be_app/slot2", "set server be_app/slot2 weight 1",
-                "set server be_app/slot3 addr 127.0.0.1 port 1006", "set server be_app/slot3 weight 1");
+        assertThat(after.commands()).containsExactly("set server be_app/slot1 state drain");
         assertThat(after.reentries()).isEmpty();
         assertThat(runtime.dynamicServers()).isTrue();
+    }
+
+    @Test
+    void aFollowUpCommandHaproxyRejectedFailsTheRoundNamingIt() {
+        RuntimePlan plan = new RuntimePlan(RuntimePlan.Outcome.RUNTIME, List.of(), List.of(), List.of(reentry("slot2", 1005)));
+
+        assertThatThrownBy(() -> runtime.reentered(plan, List.of("", "Server deleted.", "New server registered.", "",
+                "Health check was not configured on this server, cannot enable.", "")))
+                .isInstanceOf(HaproxySocketException.class)
+                .hasMessageContaining("enable health be_app/slot2")
+                .hasMessageContaining("Health check was not configured");
     }
 
     @Test
@@ -73,7 +86,8 @@ class RuntimeUpdateTest {
         RuntimePlan plan = new RuntimePlan(RuntimePlan.Outcome.RUNTIME, List.of(), List.of(), List.of(reentry("slot2", 1005)));
 
         RuntimePlan after = runtime.reentered(plan, List.of("", "Server deleted.",
-                "Backend must use a dynamic load balancing to support dynamic servers."));
+                "Backend must use a dynamic load balancing to support dynamic servers.", "No such server.", "No such server.",
+                "No such server."));
 
         assertThat(after.outcome()).isEqualTo(RuntimePlan.Outcome.RELOAD);
         assertThat(runtime.dynamicServers()).isFalse();

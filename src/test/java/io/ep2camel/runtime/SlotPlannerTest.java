@@ -80,7 +80,7 @@ class SlotPlannerTest {
     }
 
     @Test
-    void aNewServerReEntersAFreeSlotByDeleteAndAddWithTheInPlaceCommandsKeptForARefusal() {
+    void aNewServerReEntersAFreeSlotByDeleteAndAddThenCommandsThatAlsoTakeItInPlaceShouldHaproxyKeepTheSlot() {
         SlotPlan plan = plan(List.of(up("slot1", 1001), maint("slot2", 1002)), Map.of(),
                 new Backend("127.0.0.1", 1001), new Backend("127.0.0.1", 1005));
 
@@ -88,10 +88,8 @@ class SlotPlannerTest {
         assertThat(plan.reentries()).singleElement().satisfies(r -> {
             assertThat(r.deletion()).isEqualTo("del server be_app/slot2");
             assertThat(r.added()).isEqualTo("add server be_app/slot2 127.0.0.1:1005 check weight 0");
-            assertThat(r.afterAdd()).containsExactly("enable health be_app/slot2", "set server be_app/slot2 state ready",
-                    "set server be_app/slot2 health down", "set server be_app/slot2 weight 1");
-            assertThat(r.inPlace()).containsExactly("set server be_app/slot2 addr 127.0.0.1 port 1005",
-                    "set server be_app/slot2 weight 0", "set server be_app/slot2 state ready",
+            assertThat(r.followUp()).containsExactly("set server be_app/slot2 addr 127.0.0.1 port 1005",
+                    "set server be_app/slot2 weight 0", "enable health be_app/slot2", "set server be_app/slot2 state ready",
                     "set server be_app/slot2 health down", "set server be_app/slot2 weight 1");
         });
         assertThat(plan.layout().get(1).backend()).isEqualTo(new Backend("127.0.0.1", 1005));

@@ -60,6 +60,7 @@ class HaproxySocketClientTest {
             "weight of server x is not within 0 and 256 (999)..",
             "unable to use be/s1 for tracking as it does not have any check nor agent enabled.",
             "no need to change the addr, problem converting port 'abc' to an int by 'stats socket command'",
+            "Health check was not configured on this server, cannot enable.",   // enable health, server without check
             "no need to change the addr, can't change <port> to port map because it is incompatible with current"
                     + " health check port configuration (use 'port' statement from the 'server' directive. by 'stats socket command'",
             "[3]: No such server.",
