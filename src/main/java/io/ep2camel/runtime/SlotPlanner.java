@@ -131,16 +131,15 @@ public final class SlotPlanner {
             Integer at = takeFreeSlot(free, layout, b, reenterable);
             if (at != null) {
                 String name = layout.get(at).name();
-                String address = set(name, "addr " + b.host() + " port " + b.port());
-                List<String> ready = List.of(set(name, "state ready"), set(name, "health down"), set(name, "weight " + runtimeWeight(b)));
+                List<String> inPlace = List.of(set(name, "addr " + b.host() + " port " + b.port()), set(name, "weight 0"),
+                        set(name, "state ready"), set(name, "health down"), set(name, "weight " + runtimeWeight(b)));
                 if (reenterable.test(at)) {
-                    List<String> followUp = new ArrayList<>(List.of(address, set(name, "weight 0"), "enable health " + backend + "/" + name));
-                    followUp.addAll(ready);
+                    // the same commands, checks enabled before ready: a re-added server starts with them off
+                    List<String> followUp = new ArrayList<>(inPlace);
+                    followUp.add(2, "enable health " + backend + "/" + name);
                     reentries.add(new SlotReentry(backend, name, addServer(name, b), followUp));
                 } else {
-                    cmds.add(address);
-                    cmds.add(set(name, "weight 0"));
-                    cmds.addAll(ready);
+                    cmds.addAll(inPlace);
                 }
                 layout.set(at, new Slot(name, b, false));
             } else if (dynamic) {

@@ -89,8 +89,8 @@ class SlotReentryHaproxyTest {
         return new RuntimePlan(RuntimePlan.Outcome.RUNTIME, slots.commands(), List.of(), slots.reentries());
     }
 
-    private RuntimePlan send(RuntimePlan plan) {
-        List<String> replies = client.execute(socket, plan.reentryBatch());
+    /** What the route does with HAProxy's replies to the re-entry batch. */
+    private RuntimePlan reentered(RuntimePlan plan, List<String> replies) {
         return new RuntimeUpdate(null, "haproxy-socket:" + socket, () -> null).reentered(plan, replies);
     }
 
@@ -99,7 +99,8 @@ class SlotReentryHaproxyTest {
         startHaproxy(FreePort.find());
         client.execute(socket, List.of("set server be_app/slot1 state maint"));
 
-        RuntimePlan after = send(reenter());
+        RuntimePlan plan = reenter();
+        RuntimePlan after = reentered(plan, client.execute(socket, plan.reentryBatch()));
 
         assertThat(after.outcome()).isEqualTo(RuntimePlan.Outcome.RUNTIME);
         await().atMost(Duration.ofSeconds(5)).until(() -> "b1".equals(Http.tryGet(frontend)));
@@ -143,7 +144,7 @@ class SlotReentryHaproxyTest {
             RuntimePlan plan = reenter();
             List<String> replies = client.execute(socket, plan.reentryBatch());
             assertThat(HaproxySocketClient.isErrorReply(replies.get(1))).as("del server of a slot with a connection: " + replies.get(1)).isTrue();
-            RuntimePlan after = new RuntimeUpdate(null, "haproxy-socket:" + socket, () -> null).reentered(plan, replies);
+            RuntimePlan after = reentered(plan, replies);
 
             assertThat(after.outcome()).isEqualTo(RuntimePlan.Outcome.RUNTIME);
             await().atMost(Duration.ofSeconds(5)).until(() -> "b1".equals(Http.tryGet(frontend)));
