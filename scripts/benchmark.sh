@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll] | consul-tls [--runs N] [--idle-seconds S] [--wait W] | jar | scenarios [...] | reload [--reloads N] [--haproxy PATH ...] | lifecycle [--launches N] [--scale-ins N] [--only out|in]
+# Benchmarks against a real HAProxy. Usage: bash scripts/benchmark.sh all [--runs N] [--events N] | runtime [N ...] | consul [--runs N] [--poll-seconds S] [--only watch|poll] | consul-tls [--runs N] [--idle-seconds S] [--wait W] | jar | scenarios [...] | reload [--reloads N] [--haproxy PATH ...] | churn [--runs N] [--update-type config|runtime] [--set k=v] | lifecycle [--launches N] [--scale-ins N] [--only out|in]
 #   all       the whole suite (~6 min on 2 cores): convergence p50/p95/max for file and consul watch x
 #             update_by_config and update_by_runtime, failed requests during 100 scale events under load
 #             (both update types), runtime apply cost for 10/100/1000/5000 servers, the jar's start-up,
@@ -21,6 +21,9 @@
 #   lifecycle  aws with Auto Scaling lifecycle hooks (SQS: ElasticMQ embedded) vs polling only, both
 #             update types: new instance to its first request served p50/p95/max (poll 5 s), and
 #             failed requests during 50 scale-ins under 4 client threads (retries 0; poll 1 s) (~12 min)
+#   churn     failed requests while the file orchestrator's list goes through 100 scale events (one every
+#             250 ms, checks every 100 ms) under 4 client threads, repeated: [--runs N] [--update-type
+#             config|runtime] [--set key=value ...] (an ep2.conf key, e.g. down_check_interval=100) (~40 s a run)
 #   consul-tls watch convergence (update_by_runtime) over plain HTTP vs HTTPS with a client certificate,
 #             and the Consul requests per minute of one idle controller (~4 min with the defaults)
 set -euo pipefail
@@ -46,6 +49,7 @@ case "$what" in
   jar) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.JarProbe "$@" ;;
   scenarios) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ScenarioBenchmark "$@" ;;
   reload) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ReloadBenchmark "$@" ;;
+  churn) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.ChurnBenchmark "$@" ;;
   lifecycle) java -cp "$cp" -Dep2.log_level=WARN io.ep2camel.bench.LifecycleBenchmark "$@" ;;
-  *) echo "unknown benchmark \'$what\' (known: all, runtime, consul, consul-tls, jar, scenarios, reload, lifecycle)" >&2; exit 2 ;;
+  *) echo "unknown benchmark \'$what\' (known: all, runtime, consul, consul-tls, jar, scenarios, reload, lifecycle, churn)" >&2; exit 2 ;;
 esac

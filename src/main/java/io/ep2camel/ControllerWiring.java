@@ -188,9 +188,10 @@ final class ControllerWiring {
 
     /** One pool's state and the stage objects made for it; its metrics carry its backend name. */
     private static Pool pool(PoolSpec spec, Ep2Config cfg, String template, PrometheusMeterRegistry meters) {
+        Optional<String> downCheck = ServerLineFormat.notSlowerThan(spec.downCheckInterval(), spec.checkInterval());
         ServerLineFormat format = new ServerLineFormat(spec.backendMaxconn(), spec.checkInterval(),
-                ServerLineFormat.downInterval(spec.downCheckInterval(), template),
-                ServerLineFormat.fastInterval(spec.downCheckInterval(), template),
+                ServerLineFormat.downInterval(downCheck, template),
+                ServerLineFormat.fastInterval(downCheck, template),
                 DefaultServerOptions.of(template, spec.backendName()));
         AppliedBackends applied = new AppliedBackends();
         FetchHealth fetchHealth = new FetchHealth();

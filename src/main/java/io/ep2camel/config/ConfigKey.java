@@ -39,8 +39,8 @@ public enum ConfigKey {
     DOWN_CHECK_INTERVAL("haproxy", "down_check_interval", KeyType.HAPROXY_TIME, "200ms",
             "downinter (and fastinter) on every server line: how often a server that is DOWN, or on its way up or"
                     + " down, is checked — a new one until it passes its checks (rise), so it takes traffic as soon as it"
-                    + " is ready, not whole inters later; servers that are UP keep inter. Either is not written when the"
-                    + " template sets it itself"),
+                    + " is ready, not whole inters later; servers that are UP keep inter. Capped at check_interval when"
+                    + " that is shorter; either is not written when the template sets it itself"),
     MAX_SPREAD_CHECKS("haproxy", "max_spread_checks", KeyType.HAPROXY_TIME, "20ms",
             "max-spread-checks written in global: the longest HAProxy waits for a server's first check after a start,"
                     + " a reload or an add server (HAProxy's own spread: up to the smallest inter), so a new server is"

@@ -28,6 +28,8 @@ public class PendingChanges {
     private Instant firstChange;
     private Instant lastChange;
     private Instant lastReload;
+    /** Not before then, unless a change arrives: a pool's answer offered again ({@link #offerAgain}). */
+    private Instant recheckAt;
 
     /** @param reloads true in update_by_config: every apply is a reload, rate-limited by the window */
     public PendingChanges(Pools pools, ApplyWindow window, boolean reloads, Clock clock) {
@@ -46,9 +48,28 @@ public class PendingChanges {
             Instant now = clock.instant();
             firstChange = firstChange == null ? now : firstChange;
             lastChange = now;
+            recheckAt = null;
         }
         pending.put(pool, wanted);
         received.putIfAbsent(pool, receivedNanos);
+    }
+
+    /**
+     * A pool's answer again, for a round no sooner than {@code notBefore} (or with the next change,
+     * whichever comes first); nothing when an answer for the pool waits already, which is newer.
+     */
+    public synchronized void offerAgain(Pool pool, BackendSet wanted, Instant notBefore) {
+        if (pending.containsKey(pool)) {
+            return;
+        }
+        pending.put(pool, wanted);
+        received.putIfAbsent(pool, System.nanoTime());
+        recheckAt = recheckAt == null || notBefore.isBefore(recheckAt) ? notBefore : recheckAt;
+    }
+
+    /** Now, by the clock the window is timed with. */
+    Instant now() {
+        return clock.instant();
     }
 
     /** True while an answer for this pool waits: a newer answer must replace it even if it equals the applied set. */
@@ -71,7 +92,7 @@ public class PendingChanges {
             return -1;
         }
         Instant now = clock.instant();
-        Instant due = window.dueAt(firstChange, lastChange, reloads ? lastReload : null);
+        Instant due = dueAt();
         // rounded up: a wake-up a fraction of a millisecond early would find the round not due yet
         return due.isAfter(now) ? (Duration.between(now, due).toNanos() + 999_999) / 1_000_000 : 0;
     }
@@ -110,7 +131,7 @@ public class PendingChanges {
             return Round.none(pools.all());
         }
         Instant at = clock.instant();
-        if (pending.isEmpty() || !ignoreWindow && !window.due(firstChange, lastChange, reloads ? lastReload : null, at)) {
+        if (pending.isEmpty() || !ignoreWindow && at.isBefore(dueAt())) {
             return Round.none(pools.all());
         }
         if (reloads) {
@@ -121,6 +142,7 @@ public class PendingChanges {
             if (pending.isEmpty()) {
                 firstChange = null;
                 lastChange = null;
+                recheckAt = null;
                 return Round.none(pools.all());
             }
         }
@@ -129,7 +151,14 @@ public class PendingChanges {
         received.clear();
         firstChange = null;
         lastChange = null;
+        recheckAt = null;
         lastReload = at;
         return round;
+    }
+
+    /** When what waits may go: the apply window's time, and no sooner than a recheck asked for. */
+    private Instant dueAt() {
+        Instant due = window.dueAt(firstChange, lastChange, reloads ? lastReload : null);
+        return recheckAt != null && recheckAt.isAfter(due) ? recheckAt : due;
     }
 }

@@ -27,8 +27,9 @@ import java.util.Map;
  * → {@code ep2-apply} (one round for every queued pool, when the apply window lets it go) →
  * {@code choice} update_by_config | update_by_runtime:
  * <ul>
- *   <li>update_by_config: render → validate ({@code exec:} haproxy -c) → write (atomic) → reload,
- *       the branch's onException putting the previous config back;</li>
+ *   <li>update_by_config: keep serving (make before break: HAProxy's state read when servers leave)
+ *       → render → validate ({@code exec:} haproxy -c) → write (atomic) → reload, the branch's
+ *       onException putting the previous config back;</li>
  *   <li>update_by_runtime: plan (HAProxy's state read over the socket) → free slots re-entered
  *       (del + add server) → {@code choice} on the plan's outcome: the commands to
  *       {@code haproxy-socket:}, then the file synced without a reload;
@@ -72,6 +73,8 @@ public class PipelineRoutes extends RouteBuilder {
     /** render → validate → write, no reload: the file follows what HAProxy already runs. */
     static final String SYNC_CONFIG = "direct:ep2-sync-config";
     static final String VALIDATE_CONFIG = "direct:ep2-validate-config";
+    /** update_by_config: leaving servers that are UP stay while none of the others is. */
+    static final String KEEP_SERVING = "direct:ep2-keep-serving";
     static final String SAVE_SERVER_STATE = "direct:ep2-save-server-state";
     static final String SHOW_SERVERS_STATE = "direct:ep2-show-servers-state";
     /** update_by_runtime: {@code del server} for the free slots past node_slots. */
@@ -84,6 +87,7 @@ public class PipelineRoutes extends RouteBuilder {
     private final UpdateType updateType;
     private final AppliedSetDiff diff;
     private final Stages stages;
+    private final LeavingServers leaving;
 
     public PipelineRoutes(Pools pools, PendingChanges pending, UpdateType updateType, Stages stages) {
         this.pools = pools;
@@ -91,6 +95,7 @@ public class PipelineRoutes extends RouteBuilder {
         this.updateType = updateType;
         this.stages = stages;
         this.diff = new AppliedSetDiff(updateType, stages.control(), stages.files(), pending);
+        this.leaving = new LeavingServers(pending);
     }
 
     @Override
@@ -179,12 +184,32 @@ public class PipelineRoutes extends RouteBuilder {
                             + "${exchangeProperty." + RESTORED + "}; retrying next round: ${exception.message}")
                 .end()
                 .setProperty(Round.PROPERTY, body())
-                .log("applying ${body} by update_by_config")
+                .to(KEEP_SERVING)
+                .log("applying ${exchangeProperty." + Round.PROPERTY + "} by update_by_config")
                 .setBody(e -> round(e).configLines())
                 .to(INSTALL_CONFIG)
                 .process(e -> round(e).markApplied())
                 .process(e -> applied(e, Ep2Metrics.RELOAD))
-                .log("applied: HAProxy serves the backends of ${exchangeProperty." + Round.PROPERTY + "}");
+                .log("applied: HAProxy serves the backends of ${exchangeProperty." + Round.PROPERTY + "}")
+                .bean(leaving, "recheckLater").id("ep2-recheck-later")
+                .filter(e -> round(e).keepsAny())
+                    .to(APPLY_DUE);
+
+        // make before break: which servers are UP is read only when some leave (not at a bootstrap,
+        // nor after HAProxy went away: the applied set is forgotten then); if it cannot be read,
+        // they go as before (the reload itself does not depend on it)
+        from(KEEP_SERVING).routeId("ep2-keep-serving").errorHandler(noErrorHandler())
+                .filter(method(leaving, "removes"))
+                    .doTry()
+                        .setBody(method(leaving, "stateQueries"))
+                        .to(stages.runtime().socketUri()).id("ep2-read-serving")
+                        .setProperty(Round.PROPERTY, method(leaving, "keepServing")).id("ep2-keep-leaving")
+                    .doCatch(Exception.class)
+                        .log(LoggingLevel.WARN, "servers' state not read (${exception.message}): the servers "
+                                + "this round removes go even if none of the others is UP yet")
+                    .end()
+                .end()
+                .setBody(exchangeProperty(Round.PROPERTY));
     }
 
     private void configureUpdateByRuntime() {

@@ -79,6 +79,34 @@ public record ServerLineFormat(Optional<Integer> maxconn, Optional<String> check
         return unlessTemplateSets("fastinter", configured, templateText);
     }
 
+    /**
+     * down_check_interval, but never slower than check_interval: a server on its way up checked less
+     * often than one that is UP would wait longer for traffic than with HAProxy's own defaults
+     * (downinter and fastinter follow inter when unset).
+     */
+    public static Optional<String> notSlowerThan(Optional<String> downCheck, Optional<String> checkInterval) {
+        if (downCheck.isPresent() && checkInterval.isPresent()
+                && millis(checkInterval.get()) < millis(downCheck.get())) {
+            return checkInterval;
+        }
+        return downCheck;
+    }
+
+    /** An HAProxy time (a number of milliseconds, or with a unit us/ms/s/m/h/d; validated as such) in milliseconds. */
+    static double millis(String time) {
+        String unit = time.replaceAll("^[0-9]+", "");
+        double n = Double.parseDouble(time.substring(0, time.length() - unit.length()));
+        return switch (unit) {
+            case "us" -> n / 1000;
+            case "", "ms" -> n;
+            case "s" -> n * 1000;
+            case "m" -> n * 60_000;
+            case "h" -> n * 3_600_000;
+            case "d" -> n * 86_400_000;
+            default -> throw new IllegalArgumentException("not an HAProxy time: '" + time + "'");
+        };
+    }
+
     /** The configured value, or none where the template's own text sets {@code keyword} (on default-server or a line). */
     private static Optional<String> unlessTemplateSets(String keyword, Optional<String> configured, String templateText) {
         return templateText.matches("(?s).*\\b" + keyword + "\\b.*") ? Optional.empty() : configured;

@@ -44,6 +44,11 @@ public record ServerState(String name, String host, int port, int adminState, in
         return opState == RUNNING && ((checkState & CHECK_CONFIGURED) == 0 || checkResult >= CHECK_PASSED);
     }
 
+    /** Takes new requests now: UP (checked or not) and neither in maintenance nor draining. */
+    public boolean serving() {
+        return live() && opState == RUNNING;
+    }
+
     public String address() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }

@@ -81,7 +81,7 @@ public final class SlotPlanner {
         Set<Integer> maintAtRead = new HashSet<>();
         // make before break: while none of the wanted servers is up yet, servers on their way out
         // keep serving, or a replacement would leave the backend with nobody to take requests
-        boolean wantedUp = slots.stream().anyMatch(s -> s.live() && s.opState() == RUNNING && wanted.contains(asBackend(s)));
+        boolean wantedUp = slots.stream().anyMatch(s -> s.serving() && wanted.contains(asBackend(s)));
         boolean holdRemovals = !wantedUp && !wanted.isEmpty();
 
         for (ServerState s : slots) {
@@ -102,7 +102,7 @@ public final class SlotPlanner {
                     cmds.add(set(s.name(), "weight " + runtimeWeight(want)));
                 }
                 layout.add(new Slot(s.name(), want, false));
-            } else if (holdRemovals && s.live() && s.opState() == RUNNING) {
+            } else if (holdRemovals && s.serving()) {
                 layout.add(new Slot(s.name(), asBackend(s), false));
             } else {
                 if (s.live()) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,7 +62,8 @@ class JarIT {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Http.tryGet(fx.frontendPort).equals("b1"));
         fx.backends(List.of(servers.port(1)));
-        await().atMost(Duration.ofSeconds(15)).until(() -> Http.tryGet(fx.frontendPort).equals("b2"));
+        // b1 keeps serving beside b2 until b2 is UP (make before break), then goes
+        await().atMost(Duration.ofSeconds(15)).until(() -> fx.served(4).equals(Set.of("b2")));
         assertThat(output()).contains("Started ep2-fetch-file");
 
         controller.destroy(); // SIGTERM

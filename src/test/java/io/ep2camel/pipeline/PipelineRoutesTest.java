@@ -2,6 +2,7 @@ package io.ep2camel.pipeline;
 
 import io.ep2camel.config.StartBy;
 import io.ep2camel.config.UpdateType;
+import io.ep2camel.model.Backend;
 import io.ep2camel.model.BackendSet;
 import io.ep2camel.reload.ConfigFileWriter;
 import io.ep2camel.reload.ConfigFiles;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The pipeline's routes on Camel's test kit, update_by_config: real template rendering, the real
@@ -218,5 +220,36 @@ class PipelineRoutesTest extends CamelTestSupport {
         assertThat(steps).containsExactly("render", "validate", "write", "reload", "render", "validate", "write", "reload");
         assertThat(Files.readString(config)).as("restored from .bak by the branch's onException").isEqualTo(before);
         assertThat(applied().backends()).singleElement().satisfies(b -> assertThat(b.port()).isEqualTo(8001));
+    }
+
+    @Test
+    void aServerLeavingWhileNoneOfTheOthersIsUpKeepsServingUntilOneIsThenGoesWithoutANewAnswer() throws Exception {
+        List<String> reads = new CopyOnWriteArrayList<>();
+        AdviceWith.adviceWith(context, "ep2-keep-serving", a -> a.weaveById("ep2-read-serving").replace().process(e -> {
+            // HAProxy's answer: 8001 UP; the new 8002 DOWN at the first read, UP from the second
+            reads.add(e.getMessage().getBody(List.class).toString());
+            String state8002 = reads.size() == 1 ? " 0 0 " : " 2 0 ";
+            e.getMessage().setBody(List.of("1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state "
+                    + "srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result "
+                    + "srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn "
+                    + "srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port\n"
+                    + "3 be_app 1 srv_127.0.0.1_8001 127.0.0.1 2 0 1 1 9 6 3 4 6 0 0 0 - 8001 - 0 0 - - 0\n"
+                    + "3 be_app 2 srv_127.0.0.1_8002 127.0.0.1" + state8002 + "1 1 0 6 2 0 6 0 0 0 - 8002 - 0 0 - - 0\n"));
+        }));
+        MockEndpoint reload = getMockEndpoint("mock:reload");
+        reload.expectedMessageCount(3);
+        adviseConfigSteps();
+        push("127.0.0.1:8001");
+        push("127.0.0.1:8001,127.0.0.1:8002");
+
+        push("127.0.0.1:8002");                  // 8001 leaves while 8002 is not UP yet
+        assertThat(Files.readString(config)).as("8001 kept").contains("127.0.0.1:8001").contains("127.0.0.1:8002");
+
+        // no other answer comes: the recheck (250 ms later) finds 8002 UP, and 8001 goes
+        reload.assertIsSatisfied(5000);
+        assertThat(reads).containsExactly("[show servers state be_app]", "[show servers state be_app]");
+        assertThat(Files.readString(config)).doesNotContain("127.0.0.1:8001").contains("127.0.0.1:8002");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(applied())
+                .as("marked applied after the reload").isEqualTo(BackendSet.of(new Backend("127.0.0.1", 8002))));
     }
 }

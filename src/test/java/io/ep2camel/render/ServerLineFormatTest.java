@@ -37,6 +37,15 @@ class ServerLineFormatTest {
     }
 
     @Test
+    void down_check_interval_is_capped_at_a_shorter_check_interval() {
+        assertThat(ServerLineFormat.notSlowerThan(Optional.of("200ms"), Optional.of("20"))).contains("20");
+        assertThat(ServerLineFormat.notSlowerThan(Optional.of("200ms"), Optional.of("1s"))).contains("200ms");
+        assertThat(ServerLineFormat.notSlowerThan(Optional.of("1m"), Optional.of("30s"))).contains("30s");
+        assertThat(ServerLineFormat.notSlowerThan(Optional.of("200ms"), Optional.of("200000us"))).contains("200ms");
+        assertThat(ServerLineFormat.notSlowerThan(Optional.of("200ms"), Optional.empty())).contains("200ms");
+    }
+
+    @Test
     void downinter_last_and_only_when_the_template_does_not_set_it() {
         ServerLineFormat down = new ServerLineFormat(Optional.of(100), Optional.of("2s"), Optional.of("200ms"));
         assertThat(down.options(3)).isEqualTo("check inter 2s maxconn 100 weight 3 downinter 200ms");
