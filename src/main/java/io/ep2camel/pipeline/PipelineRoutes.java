@@ -60,6 +60,12 @@ public class PipelineRoutes extends RouteBuilder {
      */
     static final String APPLY = "seda:ep2-apply?waitForTaskToComplete=Always&timeout=0&pollTimeout=100&queue=#"
             + PipelineRoutes.APPLY_QUEUE;
+    /**
+     * The apply queue as a wake-up hands a round to it: without waiting for the round. A wake-up that
+     * waited (timeout 0) would wait for good if the apply route stopped first, and hold a stopping
+     * controller up to the shutdown timeout (seen once: --once, 30 s).
+     */
+    static final String APPLY_WAKE_UP = "seda:ep2-apply?waitForTaskToComplete=Never&queue=#" + PipelineRoutes.APPLY_QUEUE;
     /** At most one wake-up waits (a second is dropped): the one in the queue takes the newest due time. */
     static final String APPLY_DUE = "seda:ep2-apply-due?discardWhenFull=true&waitForTaskToComplete=Never&pollTimeout=100"
             + "&queue=#" + PipelineRoutes.APPLY_DUE_QUEUE;
@@ -160,7 +166,7 @@ public class PipelineRoutes extends RouteBuilder {
         // wake-up at the moment the window opens, not a timer ticking while nothing waits
         from(APPLY_DUE).routeId("ep2-apply-due")
                 .delay(method(pending, "millisUntilDue"))
-                .to(APPLY);
+                .to(APPLY_WAKE_UP);
 
         // one flat choice: a nested one would take the wake-up's "when" as its own
         Predicate round = simple("${body.isEmpty()} == false");

@@ -66,6 +66,8 @@ class PipelineRoutesTest extends CamelTestSupport {
     private final AtomicInteger reloadFailures = new AtomicInteger();
     /** The one test that runs with a reload rate limit (1 s); every other applies at once. */
     private static final String RATE_LIMITED = "aChangeHeldByTheReloadRateLimitGoesOutOnItsOwnWhenTheWindowOpens";
+    /** A second one: a wake-up waiting for the window when the controller stops. */
+    private static final String RATE_LIMITED_STOP = "aStopWhileAWakeUpWaitsForTheWindowIsNotHeldUpByIt";
 
     @Override
     public void configureTest(TestExecutionConfiguration configuration) {
@@ -98,7 +100,7 @@ class PipelineRoutesTest extends CamelTestSupport {
         Stages stages = new Stages(new HaproxyConfigRenderer(new TemplateRenderer(templateFile)),
                 new HaproxyCheck(commands, runner), new ConfigFiles(new ConfigFileWriter(config), control), control,
                 new RuntimeUpdate(control, "haproxy-socket:" + dir.resolve("none.sock"), () -> context));
-        ApplyWindow window = getCurrentTestName().contains(RATE_LIMITED)
+        ApplyWindow window = getCurrentTestName().contains(RATE_LIMITED) || getCurrentTestName().contains(RATE_LIMITED_STOP)
                 ? new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1)) : ApplyWindow.AT_ONCE;
         PendingChanges pending = new PendingChanges(pools, window, true, Clock.systemUTC());
         return new PipelineRoutes(pools, pending, UpdateType.UPDATE_BY_CONFIG, stages);
@@ -251,5 +253,17 @@ class PipelineRoutesTest extends CamelTestSupport {
         assertThat(Files.readString(config)).doesNotContain("127.0.0.1:8001").contains("127.0.0.1:8002");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(applied())
                 .as("marked applied after the reload").isEqualTo(BackendSet.of(new Backend("127.0.0.1", 8002))));
+    }
+
+    @Test
+    void aStopWhileAWakeUpWaitsForTheWindowIsNotHeldUpByIt() throws Exception {
+        adviseConfigSteps();
+        context.getShutdownStrategy().setTimeout(20);
+        push("127.0.0.1:8001");
+        push("127.0.0.1:8002");        // held by the rate limit: a wake-up waits in ep2-apply-due
+        long t0 = System.nanoTime();
+        context.stop();                // ep2-apply stops before ep2-apply-due (reverse start order)
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("a wake-up sent to a stopped apply route "
+                + "must not wait for it until the shutdown timeout").isLessThan(Duration.ofSeconds(5));
     }
 }
