@@ -4,6 +4,7 @@ import io.ep2camel.Ep2Application;
 import io.ep2camel.RouteLocator;
 import io.ep2camel.config.Ep2ConfigLoader;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -188,9 +189,20 @@ public final class Ep2Fixture implements AutoCloseable {
         return seen;
     }
 
-    /** Waits until HAProxy serves exactly these backends. */
+    /** Waits until HAProxy serves exactly these backends; on a timeout, says what the controller logged. */
     public void awaitServed(String... names) {
-        awaitServedAt(frontendPort, names);
+        try {
+            awaitServedAt(frontendPort, names);
+        } catch (ConditionTimeoutException e) {
+            String log;
+            try {
+                log = log();
+            } catch (IOException io) {
+                log = "(not readable: " + io.getMessage() + ")";
+            }
+            throw new AssertionError(e.getMessage() + "\nlast lines of the controller's log:\n"
+                    + log.substring(Math.max(0, log.length() - 6000)), e);
+        }
     }
 
     public static void awaitServedAt(int port, String... names) {
