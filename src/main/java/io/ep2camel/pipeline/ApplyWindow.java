@@ -33,20 +33,14 @@ public record ApplyWindow(Duration min, Duration max, Duration reloadInterval, D
     }
 
     /**
+     * The first instant the changes may go out: the reload rate limit's end and, unless only
+     * unchanged answers wait, the coalescing window's end and the debounce's (the earlier of
+     * quiet-for-{@code min} and {@code max} after the first change). A held round's wake-up time.
+     *
      * @param firstChange the oldest change still queued, null when only unchanged answers are queued
      *                    (a reconcile: never held back by the debounce or the coalescing)
      * @param lastChange  the newest change queued
      * @param lastReload  when the last update_by_config apply went out, null before the first
-     */
-    public boolean due(Instant firstChange, Instant lastChange, Instant lastReload, Instant now) {
-        return !now.isBefore(dueAt(firstChange, lastChange, lastReload));
-    }
-
-    /**
-     * The first instant the changes may go out (parameters as for {@link #due}): the reload rate
-     * limit's end and, unless only unchanged answers wait, the coalescing window's end and the
-     * debounce's (the earlier of quiet-for-{@code min} and {@code max} after the first change).
-     * A held round's wake-up time.
      */
     public Instant dueAt(Instant firstChange, Instant lastChange, Instant lastReload) {
         Instant reloadDue = lastReload == null ? Instant.MIN : lastReload.plus(reloadInterval);

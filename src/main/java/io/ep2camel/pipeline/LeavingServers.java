@@ -66,14 +66,12 @@ public class LeavingServers {
         Map<Pool, List<Backend>> kept = new LinkedHashMap<>();
         int i = 0;
         for (Map.Entry<Pool, List<Backend>> e : removing.entrySet()) {
-            List<ServerState> servers = RuntimeReplies.serversState(replies.get(i++));
-            Set<String> leaving = e.getValue().stream().map(Backend::serverName).collect(Collectors.toSet());
-            if (servers.stream().anyMatch(s -> s.serving() && !leaving.contains(s.name()))) {
-                continue;
-            }
-            Set<String> serving = servers.stream().filter(ServerState::serving).map(ServerState::name)
-                    .collect(Collectors.toSet());
+            Set<String> serving = RuntimeReplies.serversState(replies.get(i++)).stream().filter(ServerState::serving)
+                    .map(ServerState::name).collect(Collectors.toSet());
             List<Backend> keep = e.getValue().stream().filter(b -> serving.contains(b.serverName())).toList();
+            if (serving.size() > keep.size()) {
+                continue;       // a server the pool keeps is UP: the leaving ones can go
+            }
             if (!keep.isEmpty()) {
                 kept.put(e.getKey(), keep);
                 LOG.info("{}: none of the servers it keeps is UP yet; leaving {} keep serving until one is",
