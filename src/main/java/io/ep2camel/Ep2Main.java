@@ -3,7 +3,6 @@ package io.ep2camel;
 import io.ep2camel.config.ConfigException;
 import io.ep2camel.config.Ep2Config;
 import io.ep2camel.config.Ep2ConfigLoader;
-import org.apache.logging.log4j.LogManager;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
@@ -27,7 +26,7 @@ public final class Ep2Main {
 
     public static void main(String[] args) {
         int code = run(args);
-        LogManager.shutdown(); // flushes log_file after Camel's own shutdown lines
+        Logging.stop(); // flushes log_file after Camel's own shutdown lines
         System.exit(code);
     }
 

@@ -1,20 +1,35 @@
 package io.ep2camel;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.FileAppender;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 
-/** Points log4j2's rolling file appender (src/main/resources/log4j2.xml) at log_file. */
+/** Points the rolling file appender ({@link LogSetup}) at log_file; stops logging last. */
 final class Logging {
-    static final String LOG_FILE_PROPERTY = "ep2.log_file";
-
     private Logging() {
     }
 
     static void logTo(Path logFile) {
-        System.setProperty(LOG_FILE_PROPERTY, logFile.toAbsolutePath().toString());
-        // log4j may already be up (tests, libraries logging early): re-read the config with the new path
-        ((LoggerContext) LogManager.getContext(false)).reconfigure();
+        String path = logFile.toAbsolutePath().toString();
+        System.setProperty(LogSetup.LOG_FILE_PROPERTY, path);
+        LoggerContext ctx = context();
+        // logback may have been set up before (tests, libraries logging early): again with the new path
+        if (!(ctx.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("file") instanceof FileAppender<?> file
+                && path.equals(file.getFile()))) {
+            ctx.reset();
+            new LogSetup().configure(ctx);
+        }
+    }
+
+    /** Flushes and closes log_file: after Camel's own shutdown lines (no shutdown hook of logback's). */
+    static void stop() {
+        context().stop();
+    }
+
+    private static LoggerContext context() {
+        return (LoggerContext) LoggerFactory.getILoggerFactory();
     }
 }

@@ -1,13 +1,14 @@
 package io.ep2camel.testsupport;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.pekko.actor.ActorSystem;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>ElasticMQ runs on a Pekko actor system this class creates (log level WARNING, no JVM shutdown
  * hook) and terminates on {@link #close()}; ElasticMQ's and Pekko's own INFO lines are turned down to
- * WARN in log4j.
+ * WARN in logback.
  */
 public final class ElasticMq implements AutoCloseable {
     public static final String ACCOUNT_ID = "123456789012";
@@ -224,10 +225,10 @@ public final class ElasticMq implements AutoCloseable {
     /** ElasticMQ logs every queue it creates and its start at INFO; Pekko its start and stop. */
     private static void quietLogs() {
         try {
-            Configurator.setLevel("org.elasticmq", Level.WARN);
-            Configurator.setLevel("org.apache.pekko", Level.WARN);
-        } catch (LinkageError e) {
-            // no log4j-core on this class path: nothing to turn down
+            ((Logger) LoggerFactory.getLogger("org.elasticmq")).setLevel(Level.WARN);
+            ((Logger) LoggerFactory.getLogger("org.apache.pekko")).setLevel(Level.WARN);
+        } catch (LinkageError | ClassCastException e) {
+            // no logback on this class path: nothing to turn down
         }
     }
 }
