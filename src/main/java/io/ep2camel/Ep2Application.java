@@ -58,12 +58,17 @@ public final class Ep2Application {
         main = wiring.main;
         pools = wiring.pools;
         if (mode == Mode.DRY_RUN) {
-            // nothing starts by itself: the dry run starts the fetch and diff routes by hand;
-            // nothing to watch either (application.properties turns these on for real runs)
+            // nothing starts by itself: the dry run starts the fetch and diff routes by hand.
+            // What a real run watches with (JMX, health, metrics, the management server) comes up
+            // as in a real run, but on an ephemeral loopback port: the install step makes the
+            // jar's class-data archive from a dry run (etc/ep2.service), and an archive without
+            // these classes left a real start-up loading some 2 000 classes from the jar
             main.configure().withAutoStartup(false);
-            main.addOverrideProperty("camel.main.jmxEnabled", "false");
-            main.addOverrideProperty("camel.health.enabled", "false");
-            main.addOverrideProperty("camel.metrics.enabled", "false");
+            managementServer(cfg).forEach(main::addInitialProperty);
+            if (cfg.observePort() > 0) {
+                main.addInitialProperty("camel.management.host", "127.0.0.1");
+                main.addInitialProperty("camel.management.port", "0");
+            }
         } else {
             managementServer(cfg).forEach(main::addInitialProperty);
         }

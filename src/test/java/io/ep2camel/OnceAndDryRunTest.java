@@ -61,6 +61,18 @@ class OnceAndDryRunTest {
     }
 
     @Test
+    void dryRunBringsItsManagementServerUpOnAPortOfItsOwnNotOnObservePort() throws Exception {
+        // a controller running with this ep2.conf holds observe_port; the dry run (the install
+        // step's class-data archive run) must not need it
+        try (java.net.ServerSocket running = new java.net.ServerSocket(fx.observePort, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            String out = stdoutOf("-f", fx.conf.toString(), "--dry-run");
+            assertThat(out).contains(fx.haproxyCfg + ": would become");
+            assertThat(running.isClosed()).isFalse();
+        }
+    }
+
+    @Test
     void onceAppliesOneRoundThenLeavesHaproxyServing() throws Exception {
         assertThat(Ep2Main.run(new String[]{"-f", fx.conf.toString(), "--once"})).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> Http.tryGet(fx.frontendPort).equals("b1"));
