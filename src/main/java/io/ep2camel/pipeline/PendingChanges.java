@@ -158,7 +158,10 @@ public class PendingChanges {
 
     /** When what waits may go: the apply window's time, and no sooner than a recheck asked for. */
     private Instant dueAt() {
-        Instant due = window.dueAt(firstChange, lastChange, reloads ? lastReload : null);
+        // the first apply already waits for every pool's first answer: nothing more can come with
+        // them, so the coalescing window would only delay start-up
+        ApplyWindow w = pools.neverApplied().isEmpty() ? window : window.withoutCoalescing();
+        Instant due = w.dueAt(firstChange, lastChange, reloads ? lastReload : null);
         return recheckAt != null && recheckAt.isAfter(due) ? recheckAt : due;
     }
 }

@@ -178,6 +178,22 @@ class PendingChangesTest {
     }
 
     @Test
+    void theFirstApplyGoesOutWithoutTheCoalescingWindowOnceEveryPoolHasAnswered() throws Exception {
+        Pools pools = TestPools.of("api");
+        Pool web = pools.first();
+        Pool api = pools.find("api").orElseThrow();
+        PendingChanges p = pending(pools, new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1),
+                Duration.ofMillis(50)), true);
+        p.offer(web, A, 1);
+        p.offer(api, B, 2);
+        assertThat(p.millisUntilDue()).as("nothing else can come with the first answers").isZero();
+        p.take().markApplied();
+        clock.move(Duration.ofSeconds(5));
+        p.offer(web, C, 3);
+        assertThat(p.millisUntilDue()).as("later changes are coalesced").isEqualTo(50);
+    }
+
+    @Test
     void aStormOfAHundredChangesInTenSecondsGivesAtMostOneReloadPerSecond() throws Exception {
         Pools pools = TestPools.of();
         Pool web = pools.first();
