@@ -21,9 +21,8 @@ import java.util.stream.Collectors;
  * every 100 ms (update_by_config, so a reload per reload_min_interval).
  */
 public final class JarProbe {
-    /** etc/ep2.service's flags, but for the archive's path. */
-    static final List<String> JVM_FLAGS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Xshare:auto");
+    /** etc/ep2.service's JVM flags, read from its ExecStart, but for the archive's path. */
+    static final List<String> JVM_FLAGS = unitFlags(Path.of("etc", "ep2.service"));
     /** How long a started controller is left alone before "idle" is sampled, and how long it is sampled. */
     private static final long SETTLE_MS = 30_000;
     private static final long SAMPLE_MS = 20_000;
@@ -141,6 +140,18 @@ public final class JarProbe {
             }
         }
         return new Outcome(flavor, startup, idle, churn);
+    }
+
+    static List<String> unitFlags(Path unit) {
+        try {
+            String execStart = Files.readAllLines(unit).stream().filter(l -> l.startsWith("ExecStart=")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(unit + " has no ExecStart"));
+            List<String> words = List.of(execStart.substring("ExecStart=".length()).trim().split("\\s+"));
+            return words.subList(1, words.indexOf("-jar")).stream()
+                    .filter(w -> !w.startsWith("-XX:SharedArchiveFile=")).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static List<String> command(Path jar, Path archive, Path conf, Flavor flavor) {
