@@ -13,16 +13,19 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Stopping: seda's consumer is stopped gracefully, by waiting for its thread to come back from the
  * queue, so {@link #release()} (called when Camel stops) ends a long wait at once and makes every
- * later wait seda's own short one; {@link #hold()} (the route started again) restores it. A route
- * stopped on its own (Jolokia, Hawtio) is told only once its consumer has stopped, so that stop
- * waits out the current wait: that is why the wait is 5 s (one wake-up per 5 s idle, instead of ten
- * a second), not longer.
+ * later wait seda's own short one; {@link #hold()} (the route started again) restores it. The wait
+ * is on a monitor of its own that every offer and release signal, never ended by an interrupt: an
+ * interrupt sent as a round was being taken stayed on the thread that runs the round and broke its
+ * socket read or process wait (a stop at the moment a round arrived). A route stopped on its own
+ * (Jolokia, Hawtio) is told only once its consumer has stopped, so that stop waits out the current
+ * wait: that is why the wait is 5 s (one wake-up per 5 s idle, instead of ten a second), not longer.
  */
 final class IdleWaitQueue<E> extends LinkedBlockingQueue<E> {
     static final long IDLE_WAIT_MILLIS = 5_000;
 
     private volatile boolean released;
-    private volatile Thread waiting;
+    /** What a long wait waits on: offers and release() signal it. */
+    private final Object signal = new Object();
 
     IdleWaitQueue() {
     }
@@ -36,25 +39,51 @@ final class IdleWaitQueue<E> extends LinkedBlockingQueue<E> {
         if (released) {
             return super.poll(timeout, unit);
         }
-        waiting = Thread.currentThread();
-        try {
-            return super.poll(Math.max(unit.toMillis(timeout), IDLE_WAIT_MILLIS), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            if (released) {
-                return null;      // woken by release(): seda's loop now sees it is stopping
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(unit.toMillis(timeout), IDLE_WAIT_MILLIS));
+        synchronized (signal) {
+            while (true) {
+                E head = super.poll();
+                long left = deadline - System.nanoTime();
+                if (head != null || released || left <= 0) {
+                    return head;          // null after release(): seda's loop now sees it is stopping
+                }
+                TimeUnit.NANOSECONDS.timedWait(signal, left);
             }
-            throw e;
-        } finally {
-            waiting = null;
         }
+    }
+
+    @Override
+    public boolean offer(E e) {
+        return signalled(super.offer(e));
+    }
+
+    @Override
+    public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
+        return signalled(super.offer(e, timeout, unit));
+    }
+
+    @Override
+    public void put(E e) throws InterruptedException {
+        super.put(e);
+        signal();
     }
 
     /** Ends a long wait now; from now on waits are seda's own pollTimeout. */
     void release() {
         released = true;
-        Thread t = waiting;
-        if (t != null) {
-            t.interrupt();
+        signal();
+    }
+
+    private boolean signalled(boolean offered) {
+        if (offered) {
+            signal();
+        }
+        return offered;
+    }
+
+    private void signal() {
+        synchronized (signal) {
+            signal.notifyAll();
         }
     }
 
