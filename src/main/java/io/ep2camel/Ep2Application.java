@@ -57,6 +57,7 @@ public final class Ep2Application {
         wiring = new ControllerWiring(cfg, routes);
         main = wiring.main;
         pools = wiring.pools;
+        managementServer(cfg).forEach(main::addInitialProperty);
         if (mode == Mode.DRY_RUN) {
             // nothing starts by itself: the dry run starts the fetch and diff routes by hand.
             // What a real run watches with (JMX, health, metrics, the management server) comes up
@@ -64,13 +65,10 @@ public final class Ep2Application {
             // jar's class-data archive from a dry run (etc/ep2.service), and an archive without
             // these classes left a real start-up loading some 2 000 classes from the jar
             main.configure().withAutoStartup(false);
-            managementServer(cfg).forEach(main::addInitialProperty);
             if (cfg.observePort() > 0) {
                 main.addInitialProperty("camel.management.host", "127.0.0.1");
                 main.addInitialProperty("camel.management.port", "0");
             }
-        } else {
-            managementServer(cfg).forEach(main::addInitialProperty);
         }
     }
 
