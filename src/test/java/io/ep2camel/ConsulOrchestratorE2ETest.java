@@ -135,6 +135,29 @@ class ConsulOrchestratorE2ETest {
         assertThat(fx.haproxy().processes()).as("no reload").isEqualTo(master);
     }
 
+    /**
+     * update_by_runtime keeps a leaving server serving while none of the wanted ones is UP; once
+     * one is, the leaving one goes without a new answer — the watch is quiet (wait 30 s), so the
+     * round that removes it is the pool's recheck, not the orchestrator's next answer.
+     */
+    @Test
+    void aReplacedServerKeptServingGoesOnceItsReplacementIsUpWhileTheWatchIsQuiet() throws Exception {
+        fx.set("update_type", "update_by_runtime").set("node_slots", "2")
+                .set("check_interval", "1s").set("down_check_interval", "1s");
+        consul("wait", "30");
+        consul.register(web(1));
+        start();
+        fx.awaitServed("b1");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> consul.blocked() == 1);
+        consul.register(web(2)).deregister("web-1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> consul.blocked() == 1);
+        int answers = consul.requests().size();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> fx.served(4).equals(Set.of("b2")));
+        assertThat(consul.requests()).as("no new answer from the watch meanwhile").hasSize(answers);
+    }
+
     @Test
     void tagFilterAddressAndPortFallbackAndWeights() throws Exception {
         fx.set("backend_port", Integer.toString(servers.port(3)));

@@ -2,6 +2,7 @@ package io.ep2camel.pipeline;
 
 import io.ep2camel.model.Backend;
 import io.ep2camel.model.BackendSet;
+import io.ep2camel.runtime.RuntimePlan;
 import io.ep2camel.runtime.RuntimeReplies;
 import io.ep2camel.runtime.ServerState;
 import org.apache.camel.Body;
@@ -26,7 +27,8 @@ import java.util.stream.Collectors;
  * of the servers a pool keeps (its answer's, or the template's own) is UP, the leaving servers that
  * are UP stay in the config, and the pool's answer is offered again after a pause
  * ({@link #FIRST_RECHECK} doubling to {@link #MAX_RECHECK}); a later round removes them once
- * another server is UP. update_by_runtime's slot planner does the same for its slots.
+ * another server is UP. update_by_runtime's slot planner does the same for its slots, and its
+ * pools are rechecked the same way ({@link #recheckUnsettled}) while slots hold leaving servers.
  * <p>
  * A leaving server that is DOWN, draining or in maintenance goes at once, and so does every one
  * when the answer is empty (the empty-answer guard confirmed it): keeping is for servers that are
@@ -87,8 +89,23 @@ public class LeavingServers {
      * nothing new; a pool that kept none starts its pauses over.
      */
     public void recheckLater(@ExchangeProperty(Round.PROPERTY) Round round) {
+        recheck(round, round.kept().keySet());
+    }
+
+    /**
+     * update_by_runtime's counterpart: a pool whose slots still hold servers its answer left out
+     * (kept serving until a wanted one is UP, or draining) has its answer offered again after a
+     * pause, so they go without a new answer — a quiet watch would leave them until its wait ran out.
+     */
+    public void recheckUnsettled(@ExchangeProperty(Round.PROPERTY) Round round,
+                                 @ExchangeProperty(PipelineRoutes.PLAN) RuntimePlan plan) {
+        Set<String> unsettled = plan.unsettledBackends();
+        recheck(round, round.changed().stream().filter(p -> unsettled.contains(p.backend())).collect(Collectors.toSet()));
+    }
+
+    private void recheck(Round round, Set<Pool> unsettled) {
         for (Pool pool : round.changed()) {
-            if (!round.kept().containsKey(pool)) {
+            if (!unsettled.contains(pool)) {
                 keptRounds.remove(pool);
                 continue;
             }

@@ -49,7 +49,7 @@ public class PipelineRoutes extends RouteBuilder {
     static final String POOL = "ep2Pool";
     private static final String FETCH_STARTED = "ep2.fetchStarted";
     private static final String FETCH_URI = "ep2FetchUri";
-    private static final String PLAN = "ep2Plan";
+    static final String PLAN = "ep2Plan";
     private static final String RESTORED = "ep2Restored";
     /** Route ep2-diff; public for a dry run, which takes answers through it as a round does. */
     public static final String DIFF = "direct:ep2-diff";
@@ -253,6 +253,10 @@ public class PipelineRoutes extends RouteBuilder {
                 .end()
                 .process(e -> stages.runtime().applied(plan(e)))
                 .process(e -> round(e).markApplied())
+                .bean(leaving, "recheckUnsettled").id("ep2-recheck-unsettled")
+                .filter(e -> !plan(e).unsettledBackends().isEmpty())
+                    .to(APPLY_DUE)
+                .end()
                 .filter(simple("${exchangeProperty." + PLAN + ".outcome} != 'NOTHING_TO_SEND'"))
                     .process(e -> applied(e, plan(e).outcome() == RuntimePlan.Outcome.RELOAD
                             ? Ep2Metrics.RELOAD : Ep2Metrics.RUNTIME));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What one update_by_runtime round does, decided before anything is touched: its {@link Outcome},
@@ -39,6 +40,11 @@ public record RuntimePlan(Outcome outcome, List<String> commands, List<PlannedPo
             this(target, layout, planned, List.of());
         }
 
+        /** Slots that still hold servers the answer left out: kept serving until a wanted one is UP, or draining. */
+        boolean unsettled() {
+            return planned && layout.stream().anyMatch(s -> !s.isFree() && !target.wanted().contains(s.backend()));
+        }
+
         PoolLines lines() {
             return new PoolLines(target.backend(), target.planner().serverLines(layout),
                     layout.stream().filter(s -> !s.isFree()).map(Slot::backend).toList());
@@ -56,6 +62,11 @@ public record RuntimePlan(Outcome outcome, List<String> commands, List<PlannedPo
             back.sort(Comparator.comparingInt(s -> Slot.index(s.name())));
             return new PlannedPool(target, back, planned, List.of());
         }
+    }
+
+    /** The backends whose pools are {@linkplain PlannedPool#unsettled() unsettled} after this plan. */
+    public Set<String> unsettledBackends() {
+        return pools.stream().filter(PlannedPool::unsettled).map(p -> p.target().backend()).collect(Collectors.toSet());
     }
 
     public RuntimePlan {
