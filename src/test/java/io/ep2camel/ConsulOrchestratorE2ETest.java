@@ -156,6 +156,7 @@ class ConsulOrchestratorE2ETest {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> fx.served(4).equals(Set.of("b2")));
         assertThat(consul.requests()).as("no new answer from the watch meanwhile").hasSize(answers);
+        assertThat(fx.log()).contains("be_app: [127.0.0.1:" + servers.port(0) + "] stay in their slots");
     }
 
     @Test

@@ -99,8 +99,12 @@ public class LeavingServers {
      */
     public void recheckUnsettled(@ExchangeProperty(Round.PROPERTY) Round round,
                                  @ExchangeProperty(PipelineRoutes.PLAN) RuntimePlan plan) {
-        Set<String> unsettled = plan.unsettledBackends();
-        recheck(round, round.changed().stream().filter(p -> unsettled.contains(p.backend())).collect(Collectors.toSet()));
+        Map<String, List<Backend>> leaving = plan.leavingServers();
+        Set<Pool> unsettled = round.changed().stream().filter(p -> leaving.containsKey(p.backend())).collect(Collectors.toSet());
+        unsettled.stream().filter(p -> !keptRounds.containsKey(p)).forEach(p -> LOG.info(
+                "{}: {} stay in their slots (kept serving until a wanted server is UP, or draining); rechecked until they go",
+                p.backend(), leaving.get(p.backend())));
+        recheck(round, unsettled);
     }
 
     private void recheck(Round round, Set<Pool> unsettled) {

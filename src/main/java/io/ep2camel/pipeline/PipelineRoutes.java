@@ -254,7 +254,7 @@ public class PipelineRoutes extends RouteBuilder {
                 .process(e -> stages.runtime().applied(plan(e)))
                 .process(e -> round(e).markApplied())
                 .bean(leaving, "recheckUnsettled").id("ep2-recheck-unsettled")
-                .filter(e -> !plan(e).unsettledBackends().isEmpty())
+                .filter(e -> !plan(e).leavingServers().isEmpty())
                     .to(APPLY_DUE)
                 .end()
                 .filter(simple("${exchangeProperty." + PLAN + ".outcome} != 'NOTHING_TO_SEND'"))

@@ -1,13 +1,15 @@
 package io.ep2camel.runtime;
 
+import io.ep2camel.model.Backend;
 import io.ep2camel.pool.Slot;
 import io.ep2camel.render.PoolLines;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * What one update_by_runtime round does, decided before anything is touched: its {@link Outcome},
@@ -40,9 +42,10 @@ public record RuntimePlan(Outcome outcome, List<String> commands, List<PlannedPo
             this(target, layout, planned, List.of());
         }
 
-        /** Slots that still hold servers the answer left out: kept serving until a wanted one is UP, or draining. */
-        boolean unsettled() {
-            return planned && layout.stream().anyMatch(s -> !s.isFree() && !target.wanted().contains(s.backend()));
+        /** The servers the answer left out that slots still hold: kept serving until a wanted one is UP, or draining. */
+        List<Backend> leaving() {
+            return planned ? layout.stream().filter(s -> !s.isFree() && !target.wanted().contains(s.backend()))
+                    .map(Slot::backend).toList() : List.of();
         }
 
         PoolLines lines() {
@@ -64,9 +67,11 @@ public record RuntimePlan(Outcome outcome, List<String> commands, List<PlannedPo
         }
     }
 
-    /** The backends whose pools are {@linkplain PlannedPool#unsettled() unsettled} after this plan. */
-    public Set<String> unsettledBackends() {
-        return pools.stream().filter(PlannedPool::unsettled).map(p -> p.target().backend()).collect(Collectors.toSet());
+    /** Per backend, the servers its answer left out that its slots still hold after this plan (none: not listed). */
+    public Map<String, List<Backend>> leavingServers() {
+        Map<String, List<Backend>> out = new LinkedHashMap<>();
+        pools.stream().filter(p -> !p.leaving().isEmpty()).forEach(p -> out.put(p.target().backend(), p.leaving()));
+        return out;
     }
 
     public RuntimePlan {
