@@ -50,6 +50,7 @@ public class PipelineRoutes extends RouteBuilder {
     private static final String FETCH_STARTED = "ep2.fetchStarted";
     private static final String FETCH_URI = "ep2FetchUri";
     static final String PLAN = "ep2Plan";
+    private static final String ROUND_SUMMARY = "ep2RoundSummary";
     private static final String RESTORED = "ep2Restored";
     /** Route ep2-diff; public for a dry run, which takes answers through it as a round does. */
     public static final String DIFF = "direct:ep2-diff";
@@ -191,12 +192,14 @@ public class PipelineRoutes extends RouteBuilder {
                 .end()
                 .setProperty(Round.PROPERTY, body())
                 .to(KEEP_SERVING)
-                .log("applying ${exchangeProperty." + Round.PROPERTY + "} by update_by_config")
+                // the round as it reads before the apply: once applied, its diff against what HAProxy has is empty
+                .process(e -> e.setProperty(ROUND_SUMMARY, round(e).toString()))
+                .log("applying ${exchangeProperty." + ROUND_SUMMARY + "} by update_by_config")
                 .setBody(e -> round(e).configLines())
                 .to(INSTALL_CONFIG)
                 .process(e -> round(e).markApplied())
                 .process(e -> applied(e, Ep2Metrics.RELOAD))
-                .log("applied: HAProxy serves the backends of ${exchangeProperty." + Round.PROPERTY + "}")
+                .log("applied: HAProxy serves the backends of ${exchangeProperty." + ROUND_SUMMARY + "}")
                 .bean(leaving, "recheckLater").id("ep2-recheck-later")
                 .filter(e -> round(e).keepsAny())
                     .to(APPLY_DUE);
