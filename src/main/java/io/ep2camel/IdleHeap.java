@@ -28,8 +28,8 @@ import javax.management.ObjectName;
  */
 final class IdleHeap {
     private static final Logger LOG = LoggerFactory.getLogger(IdleHeap.class);
-    static final String MIN_FREE = "10";
-    static final String MAX_FREE = "30";
+    static final String MIN_FREE = "5";
+    static final String MAX_FREE = "15";
     static final String G1_IDLE_COLLECTION_MS = "60000";
     /**
      * Native heap trims: the first right after the release, then after 15 s, 30 s, 1, 2, 4 minutes
