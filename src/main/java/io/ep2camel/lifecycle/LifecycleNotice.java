@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * Scaling user guide, "lifecycle hook notifications"): a JSON object with AutoScalingGroupName,
  * LifecycleHookName, LifecycleActionToken, LifecycleTransition, EC2InstanceId, Time ... When SNS
  * fans one group's notifications out to several queues (one per HAProxy node) without raw message
- * delivery, the same JSON arrives as the string "Message" of an SNS envelope: it is unwrapped.
+ * delivery, the same JSON arrives as the string "Message" of an SNS envelope: it is unwrapped. An
+ * EventBridge rule that sends Auto Scaling's lifecycle events to the queue delivers the same fields
+ * as the event's "detail" (its "time" for Time): they are read from there.
  * <p>
  * Everything is checked before anything acts on it: an instance id, a token, a hook name that
  * does not look like AWS's is a malformed message, never an argument of an AWS call or a log line
@@ -74,6 +76,13 @@ public record LifecycleNotice(String group, String hookName, String token, Strin
                 return new Malformed("SNS envelope whose Message is not a JSON object");
             }
         }
+        // an EventBridge rule with the queue as its target: {"source":"aws.autoscaling","detail-type":
+        // "EC2 Instance-launch Lifecycle Action","time":...,"detail":{the notification's fields, no Time}}
+        String eventTime = null;
+        if ("aws.autoscaling".equals(text(root, "source")) && root.path("detail").isObject()) {
+            eventTime = text(root, "time");
+            root = root.get("detail");
+        }
         String group = text(root, "AutoScalingGroupName");
         if (group == null || !GROUP.matcher(group).matches()) {
             return new Malformed("no valid AutoScalingGroupName");
@@ -105,7 +114,7 @@ public record LifecycleNotice(String group, String hookName, String token, Strin
         }
         Instant time;
         try {
-            String at = text(root, "Time");
+            String at = text(root, "Time") != null ? text(root, "Time") : eventTime;
             time = at == null ? Instant.now() : Instant.parse(at);
         } catch (DateTimeParseException e) {
             return new Malformed("Time is not an ISO-8601 instant (group " + HostNames.sanitize(group) + ")");

@@ -75,6 +75,37 @@ class LifecycleNoticeTest {
     }
 
     @Test
+    void anEventBridgeLifecycleEventIsReadFromItsDetail() {
+        // the shape of EventBridge's "EC2 Instance-terminate Lifecycle Action" event (source aws.autoscaling)
+        LifecycleNotice n = notice("""
+                {"version":"0","id":"12345678-1234-1234-1234-123456789012",
+                 "detail-type":"EC2 Instance-terminate Lifecycle Action","source":"aws.autoscaling",
+                 "account":"123456789012","time":"2026-03-04T05:06:07Z","region":"us-east-1",
+                 "resources":["arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:x:autoScalingGroupName/web-asg"],
+                 "detail":{"LifecycleActionToken":"87654321-4321-4321-4321-210987654321",
+                           "AutoScalingGroupName":"web-asg","LifecycleHookName":"web-terminate",
+                           "EC2InstanceId":"i-1234567890abcdef0",
+                           "LifecycleTransition":"autoscaling:EC2_INSTANCE_TERMINATING",
+                           "NotificationMetadata":"pool=web","Origin":"AutoScalingGroup","Destination":"EC2"}}
+                """);
+        assertThat(n.transition()).isEqualTo(LifecycleNotice.Transition.TERMINATING);
+        assertThat(n.group()).isEqualTo("web-asg");
+        assertThat(n.hookName()).isEqualTo("web-terminate");
+        assertThat(n.token()).isEqualTo("87654321-4321-4321-4321-210987654321");
+        assertThat(n.instanceId()).isEqualTo("i-1234567890abcdef0");
+        assertThat(n.time()).isEqualTo(Instant.parse("2026-03-04T05:06:07Z"));
+    }
+
+    @Test
+    void anotherAutoScalingEventFromEventBridgeIsMalformedNotActedOn() {
+        String reason = malformed("""
+                {"detail-type":"EC2 Instance Launch Successful","source":"aws.autoscaling","time":"2026-03-04T05:06:07Z",
+                 "detail":{"AutoScalingGroupName":"web-asg","EC2InstanceId":"i-1234567890abcdef0","StatusCode":"InProgress"}}
+                """);
+        assertThat(reason).isEqualTo("LifecycleTransition is missing (group web-asg)");
+    }
+
+    @Test
     void theUserGuidesExampleIsANotice() {
         // the Amazon EC2 Auto Scaling user guide's example: pretty-printed, a token with capitals
         LifecycleNotice n = notice("""
