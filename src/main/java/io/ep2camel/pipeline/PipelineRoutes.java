@@ -177,7 +177,7 @@ public class PipelineRoutes extends RouteBuilder {
                     .when(PredicateBuilder.and(round, e -> updateType == UpdateType.UPDATE_BY_CONFIG)).to(UPDATE_BY_CONFIG)
                     .when(round).to(UPDATE_BY_RUNTIME)
                     // nothing due yet, yet something is held: one wake-up for when it is
-                    .when(e -> pending.millisUntilDue() >= 0).to(APPLY_DUE)
+                    .when(this::holdsSomething).to(APPLY_DUE)
                 .end();
     }
 
@@ -201,7 +201,7 @@ public class PipelineRoutes extends RouteBuilder {
                 .process(e -> applied(e, Ep2Metrics.RELOAD))
                 .log("applied: HAProxy serves the backends of ${exchangeProperty." + ROUND_SUMMARY + "}")
                 .bean(leaving, "recheckLater").id("ep2-recheck-later")
-                .filter(e -> round(e).keepsAny())
+                .filter(this::holdsSomething)
                     .to(APPLY_DUE);
 
         // make before break: which servers are UP is read only when some leave (not at a bootstrap,
@@ -257,7 +257,7 @@ public class PipelineRoutes extends RouteBuilder {
                 .process(e -> stages.runtime().applied(plan(e)))
                 .process(e -> round(e).markApplied())
                 .bean(leaving, "recheckUnsettled").id("ep2-recheck-unsettled")
-                .filter(e -> !plan(e).leavingServers().isEmpty())
+                .filter(this::holdsSomething)
                     .to(APPLY_DUE)
                 .end()
                 .filter(simple("${exchangeProperty." + PLAN + ".outcome} != 'NOTHING_TO_SEND'"))
@@ -353,6 +353,14 @@ public class PipelineRoutes extends RouteBuilder {
                 .process(stages.check()::command)
                 .to(ExecCommandRunner.ENDPOINT).id("ep2-haproxy-check")
                 .process(stages.check()::verdict).id("ep2-check-verdict");
+    }
+
+    /**
+     * Something waits for a later round (held by the apply window, or a recheck offered again): the
+     * one wake-up ep2-apply-due gives it is asked for (a second one in the queue is dropped).
+     */
+    private boolean holdsSomething(Exchange e) {
+        return pending.millisUntilDue() >= 0;
     }
 
     /** update_by_runtime plans every pool: the changed ones against HAProxy, the others as they are. */
