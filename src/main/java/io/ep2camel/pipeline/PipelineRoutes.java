@@ -131,6 +131,8 @@ public class PipelineRoutes extends RouteBuilder {
         // exception, and only doCatch still sees it in the calling route.
         // Not started when every pool's orchestrator watches (consul with watch = True): they push
         // to ENTRY themselves, and polling them as well would only add calls.
+        // A round goes to ep2-apply only when something waits: an unchanged answer (most ticks of
+        // an idle controller) would only wake the apply thread to find nothing to take.
         from("timer:ep2-poll?delay=0&period={{ep2.poll_period_ms}}").routeId("ep2-poll")
                 .autoStartup("{{ep2.poll.enabled:true}}")
                 .split(method(pools, "duePolled"))
@@ -144,12 +146,14 @@ public class PipelineRoutes extends RouteBuilder {
                         .log(LoggingLevel.WARN, "${exchangeProperty.ep2FetchFailure}")
                     .end()
                 .end()
-                .to(APPLY);
+                .filter(method(pending, "waiting")).id("ep2-if-changed")
+                    .to(APPLY);
 
         // push sources (watches, custom routes), and the contract: an answer for one pool, applied at once
         from(ENTRY).routeId("ep2-push")
                 .to(DIFF)
-                .to(APPLY);
+                .filter(method(pending, "waiting")).id("ep2-push-if-changed")
+                    .to(APPLY);
     }
 
     private void configureDiff() {

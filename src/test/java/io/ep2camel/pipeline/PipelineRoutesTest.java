@@ -194,6 +194,23 @@ class PipelineRoutesTest extends CamelTestSupport {
     }
 
     @Test
+    void anUnchangedAnswerDoesNotWakeTheApplyRoute() throws Exception {
+        adviseConfigSteps();
+        push("127.0.0.1:8001");
+        assertThat(applied()).isNotNull();
+        NotifyBuilder applyRuns = new NotifyBuilder(context).fromRoute("ep2-apply").whenReceived(1).create();
+
+        push("127.0.0.1:8001");
+        push("127.0.0.1:8001");
+        // the push waits for ep2-apply to finish (waitForTaskToComplete=Always): had it gone there, it has been
+        assertThat(applyRuns.matches()).as("ep2-apply ran for an unchanged answer").isFalse();
+
+        push("127.0.0.1:8002");
+        assertThat(applyRuns.matches(10, TimeUnit.SECONDS)).as("a changed answer is applied").isTrue();
+        assertThat(Files.readString(config)).contains("127.0.0.1:8002");
+    }
+
+    @Test
     void aConfigHaproxyRefusesIsNeitherWrittenNorReloaded() throws Exception {
         adviseConfigSteps();
         push("127.0.0.1:8001");
