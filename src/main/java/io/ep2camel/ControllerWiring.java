@@ -76,6 +76,8 @@ final class ControllerWiring {
     final Pools pools;
     final PendingChanges pending;
     final Stages stages;
+    /** The registry Camel's route metrics and ours go to, scraped at /observe/metrics. */
+    final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final List<PoolStatus> poolStatus = new ArrayList<>();
     /** Clients built here rather than by a route's beans, closed once Camel has stopped. */
     private final List<SdkAutoCloseable> closeOnStop = new ArrayList<>();
@@ -111,8 +113,7 @@ final class ControllerWiring {
         // builds its client from it. Also an event notifier: cancels blocking queries when Camel stops
         main.bind("consulAgent", ConsulAgent.from(cfg));
 
-        // operators: the registry camel-micrometer-prometheus serves, our health checks, the pool MBeans
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // operators: the registry camel-micrometer-prometheus fills, our health checks, the pool MBeans
         main.bind("metricsRegistry", meters);
         // the stats sockets must answer where the controller works through them; in update_by_config
         // haproxy_socket_file (EP2's default path included) serves only -x on reloads, and may not exist

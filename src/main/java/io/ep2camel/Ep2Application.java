@@ -9,21 +9,25 @@ import io.ep2camel.pipeline.Pools;
 import io.ep2camel.pipeline.Round;
 import io.ep2camel.pipeline.Stages;
 import io.ep2camel.pool.AppliedBackends;
+import io.ep2camel.observe.ObserveServer;
 import io.ep2camel.observe.PoolStatus;
 import io.ep2camel.runtime.RuntimePlan;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * The controller's run modes over one {@link ControllerWiring}: run until stopped, one round
@@ -33,7 +37,6 @@ import java.util.Map;
 public final class Ep2Application {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Ep2Application.class);
 
-    private static final String JOLOKIA_PATH = "/observe/jolokia";
     /** How long the heap release waits for the first round (an orchestrator that never answers). */
     private static final Duration BOOTSTRAP_WAIT = Duration.ofSeconds(120);
 
@@ -57,41 +60,38 @@ public final class Ep2Application {
         wiring = new ControllerWiring(cfg, routes);
         main = wiring.main;
         pools = wiring.pools;
-        managementServer(cfg).forEach(main::addInitialProperty);
         if (mode == Mode.DRY_RUN) {
-            // nothing starts by itself: the dry run starts the fetch and diff routes by hand.
-            // What a real run watches with (JMX, health, metrics, the management server) comes up
-            // as in a real run, but on an ephemeral loopback port: the install step makes the
-            // jar's class-data archive from a dry run (etc/ep2.service), and an archive without
-            // these classes left a real start-up loading some 2 000 classes from the jar
+            // nothing starts by itself: the dry run starts the fetch and diff routes by hand
             main.configure().withAutoStartup(false);
-            if (cfg.observePort() > 0) {
-                main.addInitialProperty("camel.management.host", "127.0.0.1");
-                main.addInitialProperty("camel.management.port", "0");
-            }
         }
+        observeServer(cfg, mode).ifPresent(server -> main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                try {
+                    m.getCamelContext().addService(server, true, true);
+                } catch (Exception e) {
+                    throw RuntimeCamelException.wrapRuntimeException(e);
+                }
+            }
+        }));
     }
 
     /**
-     * The embedded management server (what it carries under /observe: application.properties),
-     * bound to observe_host (loopback by default); observe_port = 0 turns it off. With
-     * observe_credentials_file, Jolokia asks for a login (Basic auth against that file); health
-     * and metrics stay open.
+     * The operators' HTTP endpoints under /observe (health, metrics, Jolokia), bound to observe_host
+     * (loopback by default); observe_port = 0 turns them off. With observe_credentials_file, Jolokia
+     * asks for a login; health and metrics stay open. A dry run brings them up as a real run does,
+     * but on an ephemeral loopback port: the install step makes the jar's class-data archive from a
+     * dry run (etc/ep2.service), and an archive without these classes left a real start-up loading
+     * them from the jar.
      */
-    private static Map<String, String> managementServer(Ep2Config cfg) {
-        Map<String, String> p = new LinkedHashMap<>();
-        int port = cfg.observePort();
-        p.put("camel.management.enabled", Boolean.toString(port > 0));
-        if (port > 0) {
-            p.put("camel.management.host", cfg.observeHost());
-            p.put("camel.management.port", Integer.toString(port));
-            cfg.observeCredentialsFile().ifPresent(file -> {
-                p.put("camel.management.authenticationEnabled", "true");
-                p.put("camel.management.authenticationPath", JOLOKIA_PATH + "/*");
-                p.put("camel.management.basicPropertiesFile", file.toString());
-            });
+    private Optional<ObserveServer> observeServer(Ep2Config cfg, Mode mode) {
+        if (cfg.observePort() <= 0) {
+            return Optional.empty();
         }
-        return p;
+        InetSocketAddress address = mode == Mode.DRY_RUN ? new InetSocketAddress("127.0.0.1", 0)
+                : new InetSocketAddress(cfg.observeHost(), cfg.observePort());
+        return Optional.of(new ObserveServer(address, cfg.observeCredentialsFile(), cfg.observeRouteControl(),
+                wiring.meters));
     }
 
     /** Starts Camel and returns; the pipeline runs on its own threads. */

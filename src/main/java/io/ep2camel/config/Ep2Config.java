@@ -132,6 +132,11 @@ public final class Ep2Config {
         return get(ConfigKey.OBSERVE_CREDENTIALS_FILE).map(Path::of);
     }
 
+    /** observe_route_control: Jolokia may exec Camel's route operations (for logged-in users). */
+    public boolean observeRouteControl() {
+        return get(ConfigKey.OBSERVE_ROUTE_CONTROL).map(Boolean::parseBoolean).orElse(false);
+    }
+
     public Optional<String> serviceName() {
         return get(ConfigKey.SERVICE_NAME);
     }

@@ -1,17 +1,9 @@
 package io.ep2camel.observe;
 
-import io.ep2camel.config.ConfigKey;
-import io.netty.buffer.ByteBufInputStream;
-import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.impl.Utils;
-import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.plugin.JolokiaPlatformHttpPlugin;
-import org.apache.camel.support.service.ServiceSupport;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import org.jolokia.json.JSONStructure;
+import org.jolokia.server.core.config.ConfigKey;
 import org.jolokia.server.core.config.StaticConfiguration;
 import org.jolokia.server.core.http.HttpRequestHandler;
 import org.jolokia.server.core.restrictor.RestrictorFactory;
@@ -25,101 +17,111 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.management.RuntimeMBeanException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Jolokia on Camel's management server ({@code /observe/jolokia}), under ep2-camel's access
- * policy instead of camel-platform-http-jolokia's: that plugin reads one fixed policy file and,
- * when it finds none, allows every MBean operation to any client the server lets in. Here the
- * policy is one of two files in the jar, chosen by the operator's opt-in, and a missing one is a
- * start-up error, never "allow all":
+ * Jolokia at {@code /observe/jolokia}, under ep2-camel's access policy. The policy is one of two
+ * files in the jar, chosen by the operator's opt-in, and a missing one is a start-up error, never
+ * "allow all" (camel-platform-http-jolokia's plugin reads one fixed file and allows every MBean
+ * operation when it finds none):
  * <ul>
  *   <li>{@value #READ_ONLY_POLICY} (default): read, list, search and version only, plus the
  *       read-only dump operations Hawtio's route diagram calls; the JDK's diagnostic, HotSpot and
  *       JFR MBeans denied outright; loopback clients and loopback origins only;</li>
  *   <li>{@value #ROUTE_CONTROL_POLICY} ({@code observe_route_control = True}, which requires
- *       {@code observe_credentials_file}: Basic auth on the Jolokia path): the same, plus exec of
- *       Camel's route operations (start, stop, suspend, resume), POST only.</li>
+ *       {@code observe_credentials_file}: Basic auth on this path, {@link ObserveUsers}): the same,
+ *       plus exec of Camel's route operations (start, stop, suspend, resume), POST only.</li>
  * </ul>
- * Registered for Camel's management server through
- * {@code META-INF/services/org/apache/camel/platform-http/jolokia}.
  */
-public class ObserveJolokiaPlugin extends ServiceSupport implements JolokiaPlatformHttpPlugin {
-    private static final Logger LOG = LoggerFactory.getLogger(ObserveJolokiaPlugin.class);
-    /** Camel property: true when the operator opted in to route control (ep2.conf observe_route_control). */
-    static final String ROUTE_CONTROL_PROPERTY = ConfigKey.OBSERVE_ROUTE_CONTROL.property();
+final class ObserveJolokia implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ObserveJolokia.class);
     static final String READ_ONLY_POLICY = "classpath:/jolokia-access.xml";
     static final String ROUTE_CONTROL_POLICY = "classpath:/jolokia-access-route-control.xml";
+    /** A Jolokia request is a few kB at most (Hawtio's bulk reads included); more is refused unread. */
+    static final int MAX_BODY_BYTES = 1 << 20;
 
-    private CamelContext camelContext;
-    private JolokiaServiceManager serviceManager;
-    private HttpRequestHandler requestHandler;
+    private final String path;
+    private final JolokiaServiceManager serviceManager;
+    private final HttpRequestHandler requestHandler;
 
-    @Override
-    protected void doStart() throws IOException {
-        boolean control = camelContext.getPropertiesComponent().resolveProperty(ROUTE_CONTROL_PROPERTY)
-                .map(Boolean::parseBoolean).orElse(false);
-        String location = control ? ROUTE_CONTROL_POLICY : READ_ONLY_POLICY;
+    ObserveJolokia(String path, boolean routeControl) throws IOException {
+        this.path = path;
+        String location = routeControl ? ROUTE_CONTROL_POLICY : READ_ONLY_POLICY;
         Restrictor policy = RestrictorFactory.lookupPolicyRestrictor(location);
         if (policy == null) {
             throw new IllegalStateException("Jolokia policy " + location + " is missing from the jar");
         }
-        Restrictor restrictor = new OriginOnlyFromBrowsers(policy);
         serviceManager = JolokiaServiceManagerFactory.createJolokiaServiceManager(
-                new StaticConfiguration(org.jolokia.server.core.config.ConfigKey.AGENT_ID,
+                new StaticConfiguration(ConfigKey.AGENT_ID,
                         // unique per controller: Jolokia registers MBeans under it (tests run several in one JVM)
-                        "ep2-camel-" + Integer.toHexString(System.identityHashCode(this))), new Slf4jLogHandler(), restrictor);
+                        "ep2-camel-" + Integer.toHexString(System.identityHashCode(this))),
+                new Slf4jLogHandler(), new OriginOnlyFromBrowsers(policy));
         serviceManager.addService(new JolokiaSerializer());
         serviceManager.addService(new LocalRequestHandler(1));
         requestHandler = new HttpRequestHandler(serviceManager.start());
-        LOG.info("Jolokia at /observe/jolokia: {}", control
+        LOG.info("Jolokia at {}: {}", path, routeControl
                 ? "read-only plus Camel route control, for authenticated clients" : "read-only");
     }
 
-    @Override
-    protected void doStop() {
-        if (serviceManager != null) {
-            serviceManager.stop();
-        }
-    }
-
-    @Override
-    public Object getHandler() {
-        Handler<RoutingContext> handler = this::handle;
-        return handler;
+    void stop() {
+        serviceManager.stop();
     }
 
     /**
      * One Jolokia request. Access (client address, Origin) is checked first; Jolokia answers a
      * refusal, as every error, in its JSON (status 403 for a policy refusal).
      */
-    private void handle(RoutingContext ctx) {
-        HttpServerRequest req = ctx.request();
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (!method.equals("GET") && !method.equals("POST")) {
+            ObserveServer.answer(exchange, 405, ObserveServer.TEXT, "GET or POST\n");
+            return;
+        }
+        byte[] body = null;
+        if (method.equals("POST")) {
+            body = readBounded(exchange.getRequestBody());
+            if (body == null) {
+                ObserveServer.answer(exchange, 413, ObserveServer.TEXT, "a Jolokia request is at most "
+                        + MAX_BODY_BYTES + " bytes\n");
+                return;
+            }
+        }
         JSONStructure json;
         int status = 200;
         try {
-            String address = req.remoteAddress().host();
-            requestHandler.checkAccess(req.scheme(), address, address, origin(req));
-            Map<String, String[]> params = params(req);
-            if (req.method() == HttpMethod.GET) {
-                // the path below the mount point, as Vert.x computes it for a route with a wildcard
-                json = requestHandler.handleGetRequest(req.uri(), Utils.pathOffset(req.path(), ctx), params);
+            String address = ((InetSocketAddress) exchange.getRemoteAddress()).getAddress().getHostAddress();
+            requestHandler.checkAccess("http", address, address, origin(exchange));
+            String uri = exchange.getRequestURI().toString();
+            Map<String, String[]> params = params(exchange.getRequestURI().getRawQuery());
+            if (body == null) {
+                // the decoded path below the mount point, as a servlet's path info (Jolokia's own
+                // escapes, "!/" for a slash inside a name, survive the decoding)
+                String decoded = exchange.getRequestURI().getPath();
+                json = requestHandler.handleGetRequest(uri, decoded.substring(Math.min(path.length(), decoded.length())), params);
             } else {
-                if (ctx.body() == null || ctx.body().buffer() == null) {
-                    throw new IllegalArgumentException("a Jolokia POST needs a JSON body");
-                }
-                json = requestHandler.handlePostRequest(req.uri(), new ByteBufInputStream(ctx.body().buffer().getByteBuf()),
-                        StandardCharsets.UTF_8.name(), params);
+                json = requestHandler.handlePostRequest(uri, new ByteArrayInputStream(body), StandardCharsets.UTF_8.name(), params);
             }
         } catch (Throwable e) {
             status = e instanceof SecurityException ? 403 : 500;
             json = requestHandler.handleThrowable(e instanceof RuntimeMBeanException r ? r.getTargetException() : e);
         }
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(json == null ? "" : json.toJSONString());
+        ObserveServer.answer(exchange, status, ObserveServer.JSON, json == null ? "" : json.toJSONString());
+    }
+
+    /** The body, or null when it is longer than {@link #MAX_BODY_BYTES}. */
+    private static byte[] readBounded(InputStream in) throws IOException {
+        byte[] read = in.readNBytes(MAX_BODY_BYTES + 1);
+        return read.length > MAX_BODY_BYTES ? null : read;
     }
 
     /**
@@ -127,33 +129,30 @@ public class ObserveJolokiaPlugin extends ServiceSupport implements JolokiaPlatf
      * client that sends neither (curl, Hawtio's server-side proxy): not a browser, so not a
      * cross-site request; the client address check still applies.
      */
-    private static String origin(HttpServerRequest req) {
-        String origin = req.getHeader(HttpHeaders.ORIGIN);
+    private static String origin(HttpExchange exchange) {
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
         if (origin == null) {
-            origin = req.getHeader(HttpHeaders.REFERER);
+            origin = exchange.getRequestHeaders().getFirst("Referer");
         }
         return origin == null ? null : origin.replaceAll("[\\r\\n]", "");
     }
 
-    private static Map<String, String[]> params(HttpServerRequest req) {
-        Map<String, String[]> params = new HashMap<>();
-        req.params().names().forEach(n -> params.put(n, req.params().getAll(n).toArray(new String[0])));
-        return params;
-    }
-
-    @Override
-    public String getId() {
-        return NAME;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
+    static Map<String, String[]> params(String rawQuery) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                params.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+            }
+        }
+        Map<String, String[]> out = new LinkedHashMap<>();
+        params.forEach((k, v) -> out.put(k, v.toArray(new String[0])));
+        return out;
     }
 
     /**
