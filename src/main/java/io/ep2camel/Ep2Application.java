@@ -3,13 +3,13 @@ package io.ep2camel;
 import io.ep2camel.config.Ep2Config;
 import io.ep2camel.config.UpdateType;
 import io.ep2camel.model.BackendSet;
+import io.ep2camel.observe.ObserveServer;
 import io.ep2camel.pipeline.PipelineRoutes;
 import io.ep2camel.pipeline.Pool;
 import io.ep2camel.pipeline.Pools;
 import io.ep2camel.pipeline.Round;
 import io.ep2camel.pipeline.Stages;
 import io.ep2camel.pool.AppliedBackends;
-import io.ep2camel.observe.ObserveServer;
 import io.ep2camel.observe.PoolStatus;
 import io.ep2camel.runtime.RuntimePlan;
 import org.apache.camel.CamelContext;
@@ -64,7 +64,7 @@ public final class Ep2Application {
             // nothing starts by itself: the dry run starts the fetch and diff routes by hand
             main.configure().withAutoStartup(false);
         }
-        observeServer(cfg, mode).ifPresent(server -> main.addMainListener(new MainListenerSupport() {
+        observeServer(mode).ifPresent(server -> main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport m) {
                 try {
@@ -84,7 +84,7 @@ public final class Ep2Application {
      * dry run (etc/ep2.service), and an archive without these classes left a real start-up loading
      * them from the jar.
      */
-    private Optional<ObserveServer> observeServer(Ep2Config cfg, Mode mode) {
+    private Optional<ObserveServer> observeServer(Mode mode) {
         if (cfg.observePort() <= 0) {
             return Optional.empty();
         }

@@ -19,16 +19,8 @@ import java.util.TreeMap;
  * The exposure level is camel.health.exposureLevel or the {@code exposureLevel} parameter:
  * {@code full} lists every check, {@code oneline} only the status, anything else the DOWN checks.
  */
-final class HealthAnswer {
+record HealthAnswer(int status, String json) {
     enum Kind { ALL, LIVE, READY }
-
-    final int status;
-    final String json;
-
-    private HealthAnswer(int status, String json) {
-        this.status = status;
-        this.json = json;
-    }
 
     static HealthAnswer of(CamelContext context, Kind kind, Map<String, String[]> params) {
         String asked = first(params, "exposureLevel");

@@ -66,9 +66,15 @@ public final class ObserveServer extends ServiceSupport implements CamelContextA
 
     @Override
     protected void doStart() throws IOException {
+        // what can fail on bad input first, so that nothing is bound when it does
+        Optional<ObserveUsers> users = credentials.isPresent() ? Optional.of(ObserveUsers.read(credentials.get()))
+                : Optional.empty();
+        jolokia = new ObserveJolokia(JOLOKIA, routeControl);
         try {
             server = HttpServer.create(address, 16);
         } catch (BindException e) {
+            jolokia.stop();
+            jolokia = null;
             throw new BindException("observe_host/observe_port " + address.getHostString() + ":" + address.getPort()
                     + ": " + e.getMessage());
         }
@@ -82,11 +88,8 @@ public final class ObserveServer extends ServiceSupport implements CamelContextA
         server.setExecutor(workers);
         server.createContext(HEALTH, guarded(this::health));
         server.createContext(METRICS, guarded(this::metrics));
-        jolokia = new ObserveJolokia(JOLOKIA, routeControl);
         HttpContext j = server.createContext(JOLOKIA, jolokia);
-        if (credentials.isPresent()) {
-            j.setAuthenticator(ObserveUsers.read(credentials.get()));
-        }
+        users.ifPresent(j::setAuthenticator);
         server.start();
         LOG.info("health, metrics and Jolokia at http://{}:{}{}", address.getHostString(), port(), BASE);
     }
@@ -96,8 +99,11 @@ public final class ObserveServer extends ServiceSupport implements CamelContextA
         if (server != null) {
             server.stop(0);
             workers.shutdownNow();
-            jolokia.stop();
             server = null;
+        }
+        if (jolokia != null) {
+            jolokia.stop();
+            jolokia = null;
         }
     }
 
@@ -118,7 +124,7 @@ public final class ObserveServer extends ServiceSupport implements CamelContextA
             answer(exchange, 404, TEXT, "no such path: " + path + "\n");
         } else if (onlyGet(exchange)) {
             HealthAnswer health = HealthAnswer.of(context, kind, ObserveJolokia.params(exchange.getRequestURI().getRawQuery()));
-            answer(exchange, health.status, JSON, health.json);
+            answer(exchange, health.status(), JSON, health.json());
         }
     }
 

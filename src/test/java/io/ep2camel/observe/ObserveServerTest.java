@@ -129,6 +129,23 @@ class ObserveServerTest {
     }
 
     @Test
+    void aBadCredentialsFileStopsTheStartBeforeThePortIsBound() throws Exception {
+        dir = TestDirs.shortTemp();
+        Path users = dir.resolve("users");
+        Files.writeString(users, "\n");
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        ObserveServer bad = new ObserveServer(new InetSocketAddress("127.0.0.1", port), Optional.of(users), false, meters);
+
+        assertThatThrownBy(bad::start).hasRootCauseInstanceOf(IOException.class);
+        try (ServerSocket again = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThat(again.getLocalPort()).as("the port was left free").isEqualTo(port);
+        }
+    }
+
+    @Test
     void aTakenPortIsAnErrorNamingTheKeysAndTheAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             ObserveServer other = new ObserveServer(new InetSocketAddress("127.0.0.1", taken.getLocalPort()),
