@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code /observe/jolokia} (Hawtio), bound to observe_host:observe_port.
  * <p>
  * Why not Camel's management server: it runs on Vert.x and Netty, some 900 classes, its event loop
- * and a blocked-thread checker, for three handlers; without it an idle controller is about 14 MB
+ * and a blocked-thread checker, for three handlers; without it an idle controller is about 10 MB
  * smaller and starts faster (see the README's footprint section). Started and stopped with the
  * Camel context (a context service).
  */
@@ -72,11 +72,11 @@ public final class ObserveServer extends ServiceSupport implements CamelContextA
         jolokia = new ObserveJolokia(JOLOKIA, routeControl);
         try {
             server = HttpServer.create(address, 16);
-        } catch (BindException e) {
+        } catch (IOException e) {
             jolokia.stop();
             jolokia = null;
-            throw new BindException("observe_host/observe_port " + address.getHostString() + ":" + address.getPort()
-                    + ": " + e.getMessage());
+            String where = "observe_host/observe_port " + address.getHostString() + ":" + address.getPort() + ": ";
+            throw e instanceof BindException ? new BindException(where + e.getMessage()) : new IOException(where + e, e);
         }
         // two threads: a Hawtio page sends a few requests at once; health and metrics are quick
         AtomicInteger n = new AtomicInteger();

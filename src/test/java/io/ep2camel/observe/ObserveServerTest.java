@@ -146,6 +146,15 @@ class ObserveServerTest {
     }
 
     @Test
+    void anAddressThatCannotBeBoundIsAnErrorNamingTheKeys() {
+        ObserveServer unresolved = new ObserveServer(InetSocketAddress.createUnresolved("ep2-no-such-host.invalid", 0),
+                Optional.empty(), false, meters);
+
+        assertThatThrownBy(unresolved::start).cause().isInstanceOf(IOException.class)
+                .hasMessageContaining("observe_host/observe_port ep2-no-such-host.invalid:0").hasMessageContaining("Unresolved address");
+    }
+
+    @Test
     void aTakenPortIsAnErrorNamingTheKeysAndTheAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             ObserveServer other = new ObserveServer(new InetSocketAddress("127.0.0.1", taken.getLocalPort()),
