@@ -114,7 +114,8 @@ public record LifecycleNotice(String group, String hookName, String token, Strin
         }
         Instant time;
         try {
-            String at = text(root, "Time") != null ? text(root, "Time") : eventTime;
+            String stated = text(root, "Time");
+            String at = stated != null ? stated : eventTime;
             time = at == null ? Instant.now() : Instant.parse(at);
         } catch (DateTimeParseException e) {
             return new Malformed("Time is not an ISO-8601 instant (group " + HostNames.sanitize(group) + ")");

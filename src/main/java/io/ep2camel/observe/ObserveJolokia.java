@@ -21,11 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -102,7 +98,7 @@ final class ObserveJolokia implements HttpHandler {
             String address = ((InetSocketAddress) exchange.getRemoteAddress()).getAddress().getHostAddress();
             requestHandler.checkAccess("http", address, address, origin(exchange));
             String uri = exchange.getRequestURI().toString();
-            Map<String, String[]> params = params(exchange.getRequestURI().getRawQuery());
+            Map<String, String[]> params = ObserveServer.query(exchange);
             if (body == null) {
                 // the decoded path below the mount point, as a servlet's path info (Jolokia's own
                 // escapes, "!/" for a slash inside a name, survive the decoding)
@@ -135,24 +131,6 @@ final class ObserveJolokia implements HttpHandler {
             origin = exchange.getRequestHeaders().getFirst("Referer");
         }
         return origin == null ? null : origin.replaceAll("[\\r\\n]", "");
-    }
-
-    static Map<String, String[]> params(String rawQuery) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        if (rawQuery != null) {
-            for (String pair : rawQuery.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                params.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
-            }
-        }
-        Map<String, String[]> out = new LinkedHashMap<>();
-        params.forEach((k, v) -> out.put(k, v.toArray(new String[0])));
-        return out;
     }
 
     /**

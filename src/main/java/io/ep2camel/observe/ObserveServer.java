@@ -15,8 +15,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -123,7 +128,7 @@ public final class ObserveServer extends ServiceSupport implements CamelContextA
         if (kind == null) {
             answer(exchange, 404, TEXT, "no such path: " + path + "\n");
         } else if (onlyGet(exchange)) {
-            HealthAnswer health = HealthAnswer.of(context, kind, ObserveJolokia.params(exchange.getRequestURI().getRawQuery()));
+            HealthAnswer health = HealthAnswer.of(context, kind, query(exchange));
             answer(exchange, health.status(), JSON, health.json());
         }
     }
@@ -155,6 +160,26 @@ public final class ObserveServer extends ServiceSupport implements CamelContextA
         }
         answer(exchange, 405, TEXT, "GET only\n");
         return false;
+    }
+
+    /** The request's query parameters, decoded, every value of a repeated name kept (as a servlet's). */
+    static Map<String, String[]> query(HttpExchange exchange) {
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                params.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+            }
+        }
+        Map<String, String[]> out = new LinkedHashMap<>();
+        params.forEach((k, v) -> out.put(k, v.toArray(new String[0])));
+        return out;
     }
 
     static void answer(HttpExchange exchange, int status, String type, String body) throws IOException {

@@ -70,7 +70,12 @@ public record RuntimePlan(Outcome outcome, List<String> commands, List<PlannedPo
     /** Per backend, the servers its answer left out that its slots still hold after this plan (none: not listed). */
     public Map<String, List<Backend>> leavingServers() {
         Map<String, List<Backend>> out = new LinkedHashMap<>();
-        pools.stream().filter(p -> !p.leaving().isEmpty()).forEach(p -> out.put(p.target().backend(), p.leaving()));
+        for (PlannedPool p : pools) {
+            List<Backend> leaving = p.leaving();
+            if (!leaving.isEmpty()) {
+                out.put(p.target().backend(), leaving);
+            }
+        }
         return out;
     }
 
