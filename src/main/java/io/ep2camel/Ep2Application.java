@@ -102,9 +102,11 @@ public final class Ep2Application {
 
     /**
      * Starts and blocks until the JVM is asked to stop (SIGTERM, Ctrl-C). Once every pool's
-     * first round is applied, the heap the start-up grew goes back to the OS ({@link IdleHeap}).
+     * first round is applied, the heap the start-up grew goes back to the OS ({@link IdleHeap});
+     * from the start, the JIT compiles with C1 alone unless the command line chose ({@link IdleJit}).
      */
     public void run() throws Exception {
+        IdleJit.c1OnlyUnlessChosen();
         registerPoolStatus();
         Thread release = new Thread(this::releaseHeapAfterBootstrap, "ep2-idle-heap");
         release.setDaemon(true);
