@@ -85,22 +85,32 @@ public final class JarProbe {
         b.append('\n');
     }
 
-    /** The install step of etc/ep2.service: one dry run that writes the jar's class-data archive. */
+    /** The install step of etc/ep2.service: one dry run that writes the jar's class-data archive (demo config). */
     private static Path classDataArchive(Path jar) throws Exception {
         Path dir = TestDirs.shortTemp();
+        try {
+            return classDataArchive(jar, demo(dir));
+        } finally {
+            TestDirs.deleteQuietly(dir);
+        }
+    }
+
+    /** The same for the config {@code conf}, as an operator's install step runs it. */
+    static Path classDataArchive(Path jar, Path conf) throws Exception {
         Path archive = Files.createTempFile("ep2-", ".jsa");
         Files.delete(archive);
+        Path out = Files.createTempFile("ep2-dry-", ".txt");
         try {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:ArchiveClassesAtExit=" + archive));
-            cmd.addAll(List.of("-jar", jar.toString(), "-f", demo(dir).toString(), "--dry-run"));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("dry.txt").toFile()).start();
+            cmd.addAll(List.of("-jar", jar.toString(), "-f", conf.toString(), "--dry-run"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
             if (p.waitFor() != 0 || !Files.exists(archive)) {
-                throw new IllegalStateException("the archive's dry run failed: " + Files.readString(dir.resolve("dry.txt")));
+                throw new IllegalStateException("the archive's dry run failed: " + Files.readString(out));
             }
             return archive;
         } finally {
-            TestDirs.deleteQuietly(dir);
+            Files.deleteIfExists(out);
         }
     }
 

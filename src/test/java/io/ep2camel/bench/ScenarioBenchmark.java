@@ -40,7 +40,8 @@ import static io.ep2camel.testsupport.LoopbackBackends.ip;
  *       controller makes to the failing orchestrator in its first 30 s and in the rest, per minute.</li>
  *   <li><b>storm</b>: 100 catalog events in 10 s (an instance in or out every 100 ms), consul watch,
  *       update_by_config: the reloads they cost, counted from the controller's log.</li>
- *   <li><b>idle</b>: the built jar ({@code java -jar}, no flag) watching Consul, left alone for 30 s,
+ *   <li><b>idle</b>: the built jar watching Consul (a plain {@code java -jar}, then with etc/ep2.service's
+ *       flags and a class-data archive from a dry run of the same config), left alone for 30 s,
  *       then its CPU over 60 s and the Consul calls it made meanwhile.</li>
  * </ul>
  * Run: {@code bash scripts/benchmark.sh scenarios [--steps 20] [--outage-seconds 90] [--only churn|recovery|outage|storm|idle]
@@ -372,12 +373,25 @@ public final class ScenarioBenchmark {
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    /** The jar as a user starts it (no flag), watching Consul: CPU and Consul calls while nothing changes. */
+    /**
+     * The jar watching Consul while nothing changes, started both ways {@link JarProbe} knows (as a
+     * user types it, as etc/ep2.service starts it): CPU and Consul calls.
+     */
     static String idle() throws Exception {
         Path jar = Path.of("target", "ep2-camel.jar");
+        StringBuilder md = new StringBuilder("| idle controller, consul watch (wait 30 s default) | CPU over 60 s (% of one core) "
+                + "| RSS (MB) | Consul calls per minute |\n|---|---:|---:|---:|\n");
+        for (JarProbe.Flavor flavor : JarProbe.Flavor.values()) {
+            md.append(idle(jar, flavor));
+        }
+        return md.toString();
+    }
+
+    private static String idle(Path jar, JarProbe.Flavor flavor) throws Exception {
         try (World w = new World(Leg.CONSUL_RUNTIME)) {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", jar.toString(), "-f", w.fx.conf.toString()).redirectErrorStream(true)
+            // the unit's archive comes from a dry run of the config it runs, as its install steps say
+            Path archive = flavor == JarProbe.Flavor.UNIT ? JarProbe.classDataArchive(jar, w.fx.conf) : null;
+            Process p = new ProcessBuilder(JarProbe.command(jar, archive, w.fx.conf, flavor)).redirectErrorStream(true)
                     .redirectOutput(w.fx.dir.resolve("out.txt").toFile()).start();
             try {
                 Awaitility.await().atMost(GIVE_UP).until(() -> {
@@ -394,12 +408,13 @@ public final class ScenarioBenchmark {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double cpu = 100.0 * (JarProbe.cpuTicks(p.pid()) - cpu0) / JarProbe.CLOCK_TICKS / seconds;
                 int calls = w.calls() - calls0;
-                return ("| idle controller, plain java -jar, consul watch (wait 30 s default) | value |\n|---|---:|\n"
-                        + "| CPU over 60 s (%% of one core) | %.2f |\n| RSS (MB) | %.0f |\n| Consul calls per minute | %.1f |\n")
-                        .formatted(cpu, JarProbe.rssMb(p.pid()), calls * 60 / seconds);
+                return "| %s | %.2f | %.0f | %.1f |\n".formatted(flavor.label, cpu, JarProbe.rssMb(p.pid()), calls * 60 / seconds);
             } finally {
                 p.destroy();
                 p.waitFor();
+                if (archive != null) {
+                    Files.deleteIfExists(archive);
+                }
             }
         }
     }
