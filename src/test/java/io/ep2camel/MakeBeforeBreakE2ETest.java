@@ -58,4 +58,42 @@ class MakeBeforeBreakE2ETest {
         assertThat(load.failures()).as("requests while the pool was replaced").isEmpty();
         assertThat(load.ok()).isPositive();
     }
+
+    /**
+     * update_by_config, a controller restarted while it kept A serving for a B that is not UP (nothing
+     * listens on B's port): its first round knows no applied set, so it asks HAProxy which of its
+     * servers serve, and A stays. Before, that round wrote B alone and every request failed (503).
+     */
+    @org.junit.jupiter.api.Test
+    void aControllerRestartedWhileItKeptALeavingServerKeepsItToo() throws Exception {
+        fx.set("update_type", "update_by_config").writeConf();
+        fx.backends(List.of(servers.port(0)));
+        fx.startController();
+        fx.awaitServed("b1");
+        int notListening = io.ep2camel.testsupport.FreePort.find();
+        String a = "srv_127.0.0.1_" + servers.port(0);
+        String keeping = "leaving [127.0.0.1:" + servers.port(0) + "] keep serving";
+
+        fx.backends(List.of(notListening));
+        await().atMost(Duration.ofSeconds(15)).until(() -> fx.log().contains(keeping));
+        RequestLoop load = RequestLoop.start(fx.frontendPort);
+        try {
+            fx.stopController();
+            int keptBefore = count(fx.log(), keeping);
+            fx.startController();
+            await().atMost(Duration.ofSeconds(15)).until(() -> count(fx.log(), keeping) > keptBefore);
+            Thread.sleep(1500);                     // requests after the restarted controller's reload
+            assertThat(fx.config()).as("the restarted controller's config").contains("server " + a + " ")
+                    .contains("srv_127.0.0.1_" + notListening);
+            assertThat(fx.served(4)).isEqualTo(Set.of("b1"));
+        } finally {
+            load.close();
+        }
+        assertThat(load.failures()).as("requests across the restart").isEmpty();
+        assertThat(load.ok()).isPositive();
+    }
+
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
 }

@@ -2,6 +2,7 @@ package io.ep2camel.model;
 
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One server an orchestrator reports alive. Identity is host + port: the same host on two
@@ -11,6 +12,7 @@ import java.util.Objects;
  */
 public record Backend(String host, int port, int weight) implements Comparable<Backend> {
 
+    private static final String SERVER_PREFIX = "srv_";
     static final Comparator<Backend> ORDER = Comparator.comparing(Backend::host).thenComparingInt(Backend::port);
 
     public Backend {
@@ -42,7 +44,21 @@ public record Backend(String host, int port, int weight) implements Comparable<B
      * legal in HAProxy names, and never '_', so the separator cannot be confused.
      */
     public String serverName() {
-        return "srv_" + host + "_" + port;
+        return SERVER_PREFIX + host + "_" + port;
+    }
+
+    /** The backend a {@link #serverName()} names; empty for any other name (a server of the template's own). */
+    public static Optional<Backend> named(String serverName) {
+        int cut = serverName.lastIndexOf('_');
+        if (!serverName.startsWith(SERVER_PREFIX) || cut <= SERVER_PREFIX.length()) {
+            return Optional.empty();
+        }
+        try {
+            Backend b = new Backend(serverName.substring(SERVER_PREFIX.length(), cut), Integer.parseInt(serverName.substring(cut + 1)));
+            return b.serverName().equals(serverName) ? Optional.of(b) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();                 // not a host and a port
+        }
     }
 
     /**

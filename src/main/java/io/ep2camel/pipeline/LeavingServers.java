@@ -11,11 +11,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -33,28 +36,71 @@ import java.util.stream.Collectors;
  * A leaving server that is DOWN, draining or in maintenance goes at once, and so does every one
  * when the answer is empty (the empty-answer guard confirmed it): keeping is for servers that are
  * serving, while nothing else would.
+ * <p>
+ * A pool's first round (after a start, or once the applied set was forgotten) knows no applied
+ * set, yet a HAProxy that already runs may serve the pool's earlier servers — a controller
+ * restarted while it kept leaving servers, or stopped while the orchestrator replaced them. Then
+ * the leaving servers are read from HAProxy itself: the servers of the pool's backend that carry a
+ * name this controller writes ({@link Backend#serverName()}, so the template's own never count)
+ * and that the answer leaves out.
  */
 public class LeavingServers {
     private static final Logger LOG = LoggerFactory.getLogger(LeavingServers.class);
     static final Duration FIRST_RECHECK = Duration.ofMillis(250);
     static final Duration MAX_RECHECK = Duration.ofSeconds(5);
+    /** Exchange property: {@link #asked}'s answer for the round on its way. */
+    public static final String ASKED = "ep2.leavingAsked";
 
     private final PendingChanges pending;
+    /** Whether HAProxy runs: a pool's first round asks it for the pool's servers only then. */
+    private final BooleanSupplier haproxyRuns;
     /** Rounds in a row each pool kept leaving servers: the next recheck's pause doubles with them. */
     private final Map<Pool, Integer> keptRounds = new ConcurrentHashMap<>();
 
-    public LeavingServers(PendingChanges pending) {
+    public LeavingServers(PendingChanges pending, BooleanSupplier haproxyRuns) {
         this.pending = pending;
+        this.haproxyRuns = haproxyRuns;
     }
 
-    /** True when the round takes servers out of some pool (only then is HAProxy's state read). */
-    public boolean removes(@Body Round round) {
-        return !removing(round).isEmpty();
+    /**
+     * The changed pools whose servers HAProxy is asked about, in the order of {@link #stateQueries}:
+     * those whose answer leaves out servers they hold, with those servers, and — while HAProxy runs —
+     * those with no applied set yet, whose leaving servers only HAProxy knows (empty). An empty
+     * answer keeps nothing, so it asks nothing. Decided once a round: the route keeps it as
+     * {@link #ASKED}.
+     */
+    public Map<Pool, Optional<List<Backend>>> asked(@Body Round round) {
+        Map<Pool, Optional<List<Backend>>> out = new LinkedHashMap<>();
+        List<Pool> first = new ArrayList<>();
+        for (Pool pool : round.changed()) {
+            BackendSet wanted = round.wanted().get(pool);
+            Optional<BackendSet> applied = pool.applied().current();
+            if (wanted.isEmpty()) {
+                continue;
+            }
+            if (applied.isEmpty()) {
+                first.add(pool);
+                continue;
+            }
+            List<Backend> leaving = applied.get().backends().stream().filter(b -> !wanted.contains(b)).toList();
+            if (!leaving.isEmpty()) {
+                out.put(pool, Optional.of(leaving));
+            }
+        }
+        if (!first.isEmpty() && haproxyRuns.getAsBoolean()) {
+            first.forEach(pool -> out.put(pool, Optional.empty()));
+        }
+        return out;
     }
 
-    /** One {@code show servers state <backend>} per pool the round takes servers out of, in {@link #removing} order. */
-    public List<String> stateQueries(@Body Round round) {
-        return removing(round).keySet().stream().map(p -> "show servers state " + p.backend()).toList();
+    /** True when some pool's servers are to be read (only then is HAProxy's state read). */
+    public boolean asksAny(@ExchangeProperty(ASKED) Map<Pool, Optional<List<Backend>>> asked) {
+        return !asked.isEmpty();
+    }
+
+    /** One {@code show servers state <backend>} per pool in {@link #asked} order. */
+    public List<String> stateQueries(@ExchangeProperty(ASKED) Map<Pool, Optional<List<Backend>>> asked) {
+        return asked.keySet().stream().map(p -> "show servers state " + p.backend()).toList();
     }
 
     /**
@@ -62,15 +108,17 @@ public class LeavingServers {
      * are UP kept.
      *
      * @param replies the answers to {@link #stateQueries}, in order
+     * @param asked    what {@link #asked} decided for this round
      */
-    public Round keepServing(@Body List<String> replies, @ExchangeProperty(Round.PROPERTY) Round round) {
-        Map<Pool, List<Backend>> removing = removing(round);
+    public Round keepServing(@Body List<String> replies, @ExchangeProperty(Round.PROPERTY) Round round,
+                             @ExchangeProperty(ASKED) Map<Pool, Optional<List<Backend>>> asked) {
         Map<Pool, List<Backend>> kept = new LinkedHashMap<>();
         int i = 0;
-        for (Map.Entry<Pool, List<Backend>> e : removing.entrySet()) {
-            Set<String> serving = RuntimeReplies.serversState(replies.get(i++)).stream().filter(ServerState::serving)
-                    .map(ServerState::name).collect(Collectors.toSet());
-            List<Backend> keep = e.getValue().stream().filter(b -> serving.contains(b.serverName())).toList();
+        for (Map.Entry<Pool, Optional<List<Backend>>> e : asked.entrySet()) {
+            List<ServerState> states = RuntimeReplies.serversState(replies.get(i++));
+            Set<String> serving = states.stream().filter(ServerState::serving).map(ServerState::name).collect(Collectors.toSet());
+            List<Backend> leavingServers = e.getValue().orElseGet(() -> ours(states, round.wanted().get(e.getKey())));
+            List<Backend> keep = leavingServers.stream().filter(b -> serving.contains(b.serverName())).toList();
             if (serving.size() > keep.size()) {
                 continue;       // a server the pool keeps is UP: the leaving ones can go
             }
@@ -124,17 +172,10 @@ public class LeavingServers {
         return pause.compareTo(MAX_RECHECK) > 0 ? MAX_RECHECK : pause;
     }
 
-    /** The changed pools whose answer leaves out servers they hold (a bootstrap holds none), with those servers. */
-    private static Map<Pool, List<Backend>> removing(Round round) {
-        Map<Pool, List<Backend>> out = new LinkedHashMap<>();
-        for (Pool pool : round.changed()) {
-            BackendSet wanted = round.wanted().get(pool);
-            List<Backend> leaving = pool.applied().current().map(BackendSet::backends).orElse(List.of()).stream()
-                    .filter(b -> !wanted.contains(b)).toList();
-            if (!leaving.isEmpty() && !wanted.isEmpty()) {
-                out.put(pool, leaving);
-            }
-        }
-        return out;
+    /** The servers of {@code states} named as this controller names them, less the answer's own. */
+    private static List<Backend> ours(List<ServerState> states, BackendSet wanted) {
+        Set<String> answered = wanted.backends().stream().map(Backend::serverName).collect(Collectors.toSet());
+        return states.stream().map(st -> Backend.named(st.name())).flatMap(Optional::stream)
+                .filter(b -> !answered.contains(b.serverName())).toList();
     }
 }

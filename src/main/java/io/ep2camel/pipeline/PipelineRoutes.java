@@ -102,7 +102,7 @@ public class PipelineRoutes extends RouteBuilder {
         this.updateType = updateType;
         this.stages = stages;
         this.diff = new AppliedSetDiff(updateType, stages.control(), stages.files(), pending);
-        this.leaving = new LeavingServers(pending);
+        this.leaving = new LeavingServers(pending, stages.control()::runs);
     }
 
     @Override
@@ -208,11 +208,12 @@ public class PipelineRoutes extends RouteBuilder {
                 .filter(this::holdsSomething)
                     .to(APPLY_DUE);
 
-        // make before break: which servers are UP is read only when some leave (not at a bootstrap,
-        // nor after HAProxy went away: the applied set is forgotten then); if it cannot be read,
-        // they go as before (the reload itself does not depend on it)
+        // make before break: which servers are UP is read only when some leave, or at a pool's first
+        // round while HAProxy runs (a restarted controller: the servers it kept are only in HAProxy);
+        // if it cannot be read, they go as before (the reload itself does not depend on it)
         from(KEEP_SERVING).routeId("ep2-keep-serving").errorHandler(noErrorHandler())
-                .filter(method(leaving, "removes"))
+                .setProperty(LeavingServers.ASKED, method(leaving, "asked")).id("ep2-leaving-asked")
+                .filter(method(leaving, "asksAny"))
                     .doTry()
                         .setBody(method(leaving, "stateQueries"))
                         .to(stages.runtime().socketUri()).id("ep2-read-serving")
@@ -361,10 +362,14 @@ public class PipelineRoutes extends RouteBuilder {
 
     /**
      * Something waits for a later round (held by the apply window, or a recheck offered again): the
-     * one wake-up ep2-apply-due gives it is asked for (a second one in the queue is dropped).
+     * one wake-up ep2-apply-due gives it is asked for (a second one in the queue is dropped). Not
+     * once Camel stops: a round that keeps leaving servers offers its answer again after every
+     * recheck, and each wake-up it asked for was another in-flight exchange the graceful stop waited
+     * for — a stop while servers were kept took the whole shutdown timeout (30 s). What is held goes
+     * with the controller; the next one's first round applies it.
      */
     private boolean holdsSomething(Exchange e) {
-        return pending.millisUntilDue() >= 0;
+        return !e.getContext().isStopping() && pending.millisUntilDue() >= 0;
     }
 
     /** update_by_runtime plans every pool: the changed ones against HAProxy, the others as they are. */

@@ -161,6 +161,16 @@ public class HaproxyControl {
         return !runningPids().isEmpty();
     }
 
+    /** {@link #isRunning()} for a caller that cannot act on an error: one that cannot tell counts as not running. */
+    public boolean runs() {
+        try {
+            return isRunning();
+        } catch (IOException e) {
+            LOG.warn("whether HAProxy runs is not known: {}", e.getMessage());
+            return false;
+        }
+    }
+
     /**
      * Whether a process a reload soft-stopped still runs: it finishes the connections it had, to a
      * server the new config left out as well. Empty where that cannot be known (systemd reloads).

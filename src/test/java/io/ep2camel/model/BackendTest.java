@@ -158,6 +158,20 @@ class BackendTest {
             assertThat(new Backend("10.0.0.1", 80).serverName()).isEqualTo("srv_10.0.0.1_80");
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"10.0.0.1", "::1", "2001:db8::ff", "web-1.example.com", "a"})
+        void names_the_backend_it_was_made_of(String host) {
+            Backend b = new Backend(host, 8080, 7);
+            assertThat(Backend.named(b.serverName())).contains(new Backend(host, 8080));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"static1", "srv_", "srv__80", "srv_web_", "srv_web_x", "srv_web_0", "srv_web_70000",
+                "srv_bad host_80", "web_10.0.0.1_80", "srv_10.0.0.1_080"})
+        void a_name_it_would_not_write_names_no_backend(String name) {
+            assertThat(Backend.named(name)).isEmpty();
+        }
+
         @Test
         void differs_between_ports_of_one_host() {
             assertThat(new Backend("10.0.0.1", 80).serverName()).isNotEqualTo(new Backend("10.0.0.1", 81).serverName());

@@ -27,6 +27,7 @@ class LeavingServersTest {
     private Pool web;
     private PendingChanges pending;
     private LeavingServers leaving;
+    private boolean haproxyRuns = true;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -34,7 +35,7 @@ class LeavingServersTest {
         web = pools.first();
         web.applied().markApplied(BackendSet.of(OLD_UP, OLD_DOWN, KEPT));
         pending = new PendingChanges(pools, ApplyWindow.AT_ONCE, true, clock);
-        leaving = new LeavingServers(pending);
+        leaving = new LeavingServers(pending, () -> haproxyRuns);
     }
 
     /** A {@code show servers state be_app} row as HAProxy 2.6 writes it: op state 2 UP, 0 DOWN; admin 0x01 maint, 0x08 drain. */
@@ -48,14 +49,20 @@ class LeavingServersTest {
         return pending.take();
     }
 
+    /** The route's steps for one round: what is asked, then what HAProxy answered. */
+    private Round keepServing(String state, Round round) {
+        return leaving.keepServing(List.of(state), round, leaving.asked(round));
+    }
+
     @Test
     void whileNoneOfTheServersThePoolKeepsIsUpItsLeavingServersThatAreUpStay() {
         Round round = replacing(BackendSet.of(KEPT, NEW));
-        assertThat(leaving.removes(round)).isTrue();
-        assertThat(leaving.stateQueries(round)).containsExactly("show servers state be_app");
+        var asked = leaving.asked(round);
+        assertThat(leaving.asksAny(asked)).isTrue();
+        assertThat(leaving.stateQueries(asked)).containsExactly("show servers state be_app");
 
         String state = HEADER + row(OLD_UP, 2, 0) + row(OLD_DOWN, 0, 0) + row(KEPT, 0, 0);
-        Round kept = leaving.keepServing(List.of(state), round);
+        Round kept = keepServing(state, round);
 
         assertThat(kept.keepsAny()).isTrue();
         assertThat(kept.target(web)).as("the DOWN leaving server goes, the UP one stays").isEqualTo(BackendSet.of(OLD_UP, KEPT, NEW));
@@ -69,7 +76,7 @@ class LeavingServersTest {
     void onceAnotherServerIsUpTheLeavingOnesGo() {
         Round round = replacing(BackendSet.of(KEPT, NEW));
         String state = HEADER + row(OLD_UP, 2, 0) + row(OLD_DOWN, 0, 0) + row(KEPT, 2, 0);
-        Round kept = leaving.keepServing(List.of(state), round);
+        Round kept = keepServing(state, round);
         assertThat(kept.keepsAny()).isFalse();
         assertThat(kept.target(web)).isEqualTo(BackendSet.of(KEPT, NEW));
     }
@@ -78,26 +85,53 @@ class LeavingServersTest {
     void aServerOfTheTemplatesOwnThatIsUpServesTooSoNothingIsKept() {
         Round round = replacing(BackendSet.of(NEW));
         String state = HEADER + row(OLD_UP, 2, 0) + row(new Backend("127.0.0.9", 9000), 2, 0);
-        assertThat(leaving.keepServing(List.of(state), round).keepsAny()).isFalse();
+        assertThat(keepServing(state, round).keepsAny()).isFalse();
     }
 
     @Test
     void aLeavingServerInDrainOrMaintenanceIsNotKept() {
         Round round = replacing(BackendSet.of(NEW));
         String state = HEADER + row(OLD_UP, 2, 0x08) + row(OLD_DOWN, 2, 0x01) + row(KEPT, 0, 0);
-        assertThat(leaving.keepServing(List.of(state), round).keepsAny()).isFalse();
+        assertThat(keepServing(state, round).keepsAny()).isFalse();
     }
 
     @Test
     void anEmptyAnswerOrAnAnswerRemovingNothingReadsNoState() {
-        assertThat(leaving.removes(replacing(BackendSet.EMPTY))).as("the empty-answer guard confirmed it").isFalse();
-        assertThat(leaving.removes(replacing(BackendSet.of(OLD_UP, OLD_DOWN, KEPT, NEW)))).isFalse();
+        assertThat(leaving.asked(replacing(BackendSet.EMPTY))).as("the empty-answer guard confirmed it").isEmpty();
+        assertThat(leaving.asked(replacing(BackendSet.of(OLD_UP, OLD_DOWN, KEPT, NEW)))).isEmpty();
+    }
+
+    @Test
+    void aFirstRoundWhileHaproxyRunsKeepsTheServersOfOursThatServeWhileNoneOfTheAnswersIs() {
+        web.applied().forget();                     // a restarted controller: nothing applied yet
+        Round round = replacing(BackendSet.of(NEW));
+        var asked = leaving.asked(round);
+        assertThat(leaving.stateQueries(asked)).containsExactly("show servers state be_app");
+
+        String state = HEADER + row(OLD_UP, 2, 0) + row(OLD_DOWN, 0, 0);
+        Round kept = leaving.keepServing(List.of(state), round, asked);
+        assertThat(kept.keepsAny()).isTrue();
+        assertThat(kept.target(web)).as("the UP server of ours stays, the DOWN one goes").isEqualTo(BackendSet.of(OLD_UP, NEW));
+
+        Backend template = new Backend("127.0.0.9", 9000);
+        String templatesUp = HEADER + row(OLD_UP, 2, 0) + row(template, 2, 0).replace(template.serverName(), "static1");
+        assertThat(keepServing(templatesUp, replacing(BackendSet.of(NEW))).keepsAny())
+                .as("a server of the template's own is not one of ours, and being UP it serves: nothing kept").isFalse();
+        String newUp = HEADER + row(OLD_UP, 2, 0) + row(NEW, 2, 0);
+        assertThat(keepServing(newUp, replacing(BackendSet.of(NEW))).keepsAny()).as("the answer's own is UP").isFalse();
+    }
+
+    @Test
+    void aFirstRoundWithoutARunningHaproxyAsksNothing() {
+        web.applied().forget();
+        haproxyRuns = false;
+        assertThat(leaving.asked(replacing(BackendSet.of(NEW)))).isEmpty();
     }
 
     @Test
     void aRoundThatKeptServersOffersTheAnswerAgainAfterADoublingPauseUnlessANewerAnswerWaits() {
         BackendSet answer = BackendSet.of(KEPT, NEW);
-        Round kept = leaving.keepServing(List.of(HEADER + row(OLD_UP, 2, 0)), replacing(answer));
+        Round kept = keepServing(HEADER + row(OLD_UP, 2, 0), replacing(answer));
         kept.markApplied();
         leaving.recheckLater(kept);
         assertThat(pending.millisUntilDue()).isEqualTo(250);
@@ -107,7 +141,7 @@ class LeavingServersTest {
         Round again = pending.take();
         assertThat(again.target(web)).as("the answer itself, not what was applied").isEqualTo(answer);
 
-        leaving.recheckLater(leaving.keepServing(List.of(HEADER + row(OLD_UP, 2, 0)), again));
+        leaving.recheckLater(keepServing(HEADER + row(OLD_UP, 2, 0), again));
         assertThat(pending.millisUntilDue()).as("the second pause in a row").isEqualTo(500);
         BackendSet newer = BackendSet.of(NEW);
         pending.offer(web, newer, 2);

@@ -67,6 +67,11 @@ class PipelineRoutesTest extends CamelTestSupport {
     /** The one test that runs with a reload rate limit (1 s); every other applies at once. */
     private static final String RATE_LIMITED = "aChangeHeldByTheReloadRateLimitGoesOutOnItsOwnWhenTheWindowOpens";
     /** A second one: a wake-up waiting for the window when the controller stops. */
+    /** {@code show servers state}'s first two lines, HAProxy 2.6. */
+    private static final String SERVERS_STATE_HEADER = "1\n# be_id be_name srv_id srv_name srv_addr srv_op_state "
+            + "srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result "
+            + "srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord "
+            + "srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port\n";
     private static final String RATE_LIMITED_STOP = "aStopWhileAWakeUpWaitsForTheWindowIsNotHeldUpByIt";
 
     @Override
@@ -245,13 +250,11 @@ class PipelineRoutesTest extends CamelTestSupport {
     void aServerLeavingWhileNoneOfTheOthersIsUpKeepsServingUntilOneIsThenGoesWithoutANewAnswer() throws Exception {
         List<String> reads = new CopyOnWriteArrayList<>();
         AdviceWith.adviceWith(context, "ep2-keep-serving", a -> a.weaveById("ep2-read-serving").replace().process(e -> {
-            // HAProxy's answer: 8001 UP; the new 8002 DOWN at the first read, UP from the second
+            // HAProxy's answer: 8001 UP; 8002 DOWN at the first two reads (the bootstrap's: HAProxy
+            // runs, so a first round reads what it serves; then the round 8001 leaves in), UP from the third
             reads.add(e.getMessage().getBody(List.class).toString());
-            String state8002 = reads.size() == 1 ? " 0 0 " : " 2 0 ";
-            e.getMessage().setBody(List.of("1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state "
-                    + "srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result "
-                    + "srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn "
-                    + "srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port\n"
+            String state8002 = reads.size() <= 2 ? " 0 0 " : " 2 0 ";
+            e.getMessage().setBody(List.of(SERVERS_STATE_HEADER
                     + "3 be_app 1 srv_127.0.0.1_8001 127.0.0.1 2 0 1 1 9 6 3 4 6 0 0 0 - 8001 - 0 0 - - 0\n"
                     + "3 be_app 2 srv_127.0.0.1_8002 127.0.0.1" + state8002 + "1 1 0 6 2 0 6 0 0 0 - 8002 - 0 0 - - 0\n"));
         }));
@@ -266,10 +269,31 @@ class PipelineRoutesTest extends CamelTestSupport {
 
         // no other answer comes: the recheck (250 ms later) finds 8002 UP, and 8001 goes
         reload.assertIsSatisfied(5000);
-        assertThat(reads).containsExactly("[show servers state be_app]", "[show servers state be_app]");
+        assertThat(reads).containsExactly("[show servers state be_app]", "[show servers state be_app]",
+                "[show servers state be_app]");
         assertThat(Files.readString(config)).doesNotContain("127.0.0.1:8001").contains("127.0.0.1:8002");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(applied())
                 .as("marked applied after the reload").isEqualTo(BackendSet.of(new Backend("127.0.0.1", 8002))));
+    }
+
+    @Test
+    void aStopWhileLeavingServersAreKeptDoesNotWaitOutTheShutdownTimeout() throws Exception {
+        AdviceWith.adviceWith(context, "ep2-keep-serving", a -> a.weaveById("ep2-read-serving").replace().process(e ->
+                e.getMessage().setBody(List.of(SERVERS_STATE_HEADER         // 8001 UP, 8002 never UP
+                        + "3 be_app 1 srv_127.0.0.1_8001 127.0.0.1 2 0 1 1 9 6 3 4 6 0 0 0 - 8001 - 0 0 - - 0\n"
+                        + "3 be_app 2 srv_127.0.0.1_8002 127.0.0.1 0 0 1 1 0 6 2 0 6 0 0 0 - 8002 - 0 0 - - 0\n"))));
+        adviseConfigSteps();
+        context.getShutdownStrategy().setTimeout(30);
+        push("127.0.0.1:8001");
+        push("127.0.0.1:8002");                  // 8001 kept, rechecked after 250 ms, 500 ms, ...
+        await().atMost(Duration.ofSeconds(5)).until(() -> steps.stream().filter("render"::equals).count() >= 4);
+
+        Thread stop = new Thread(context::stop, "test-stop");
+        stop.start();
+        stop.join(Duration.ofSeconds(10).toMillis());
+        boolean stillStopping = stop.isAlive();
+        stop.join();
+        assertThat(stillStopping).as("the stop waited for the rechecks it kept asking for").isFalse();
     }
 
     @Test
