@@ -19,8 +19,10 @@ import javax.management.ObjectName;
  * and then) is never hot enough for C2's peak code to pay back what C2 costs: a plain
  * {@code java -jar} spent about a third of its idle CPU compiling, in C2, the paths a 1 s poll
  * heats slowly, and C2's arenas held a few MB. etc/ep2.service says {@code -XX:TieredStopAtLevel=1}
- * (C1 only); without any flag, the controller gets the same by a compiler directive (JEP 165) added
- * when it starts: C2 excluded for every method, so the tiered policy compiles them with C1 alone.
+ * (C1 only); without any flag, the controller gets nearly the same by a compiler directive (JEP 165)
+ * added when it starts: C2 excluded for every method, so they are compiled by C1 alone — at C1's
+ * profiling tier (3), where the flag's tier 1 leaves the profile out (a directive cannot choose the
+ * tier; -XX:+PrintCompilation shows it).
  * <p>
  * Only when the operator chose nothing about the JIT: any of {@link #OPERATOR_CHOICES} set on the
  * command line (or tiered compilation turned off, where C2 is the only compiler) leaves it alone.
