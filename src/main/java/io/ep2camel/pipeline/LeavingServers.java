@@ -74,10 +74,10 @@ public class LeavingServers {
         List<Pool> first = new ArrayList<>();
         for (Pool pool : round.changed()) {
             BackendSet wanted = round.wanted().get(pool);
-            Optional<BackendSet> applied = pool.applied().current();
             if (wanted.isEmpty()) {
                 continue;
             }
+            Optional<BackendSet> applied = pool.applied().current();
             if (applied.isEmpty()) {
                 first.add(pool);
                 continue;
