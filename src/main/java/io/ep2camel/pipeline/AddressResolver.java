@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Host names become addresses here, once per round, before anything is planned or rendered:
@@ -19,6 +20,9 @@ import java.util.List;
  */
 public final class AddressResolver {
     private static final Logger LOG = LoggerFactory.getLogger(AddressResolver.class);
+    // compiled once: String.matches compiles its pattern on every call, and this runs for every
+    // backend of every answer (each poll tick)
+    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9.]+");
 
     public BackendSet resolve(BackendSet set) {
         List<Backend> out = new ArrayList<>(set.size());
@@ -41,6 +45,6 @@ public final class AddressResolver {
     }
 
     private static boolean isIpLiteral(String host) {
-        return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
+        return host.indexOf(':') >= 0 || IPV4_LITERAL.matcher(host).matches();
     }
 }

@@ -1,5 +1,6 @@
 package io.ep2camel.it;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ep2camel.testsupport.BuiltJar;
 import io.ep2camel.testsupport.Ep2Fixture;
 import io.ep2camel.testsupport.Http;
@@ -8,10 +9,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +85,41 @@ class JarIT {
     }
 
     @Test
+    void perStepMBeansAreOffUnlessTheOperatorAsksForThem() throws Exception {
+        fx.backends(List.of(servers.port(0)));
+        controller = launch("-f", fx.conf.toString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> Http.tryGet(fx.frontendPort).equals("b1"));
+        assertThat(camelMBeans("routes")).anyMatch(n -> n.contains("name=\"ep2-poll\""));
+        assertThat(camelMBeans("endpoints")).anyMatch(n -> n.contains("haproxy-socket"));
+        assertThat(camelMBeans("processors")).as("application.properties: jmxManagementMBeansLevel = RoutesOnly").isEmpty();
+        controller.destroy();
+        assertThat(controller.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        // a system property overrides application.properties: Hawtio's diagram gets its per-step counts back
+        controller = BuiltJar.command(List.of("-Dcamel.main.jmxManagementMBeansLevel=Default"), "-f", fx.conf.toString())
+                .redirectOutput(fx.dir.resolve("controller.out").toFile()).start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !camelMBeans("processors").isEmpty());
+        assertThat(camelMBeans("processors")).anyMatch(n -> n.contains("name=\"ep2-fetch\""));
+    }
+
+    /** The Camel MBeans of one type, as Jolokia's (read-only) search lists them; none while it does not answer. */
+    private List<String> camelMBeans(String type) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + fx.observePort + "/observe/jolokia/search/org.apache.camel:type=" + type + ",*"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            List<String> names = new ArrayList<>();
+            new ObjectMapper().readTree(r.body()).path("value").forEach(n -> names.add(n.asText()));
+            return names;
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    @Test
     void badConfigExitsWithTwoAndOneMessage() throws Exception {
         fx.set("update_type", "update_by_magic");
         controller = launch("-f", fx.conf.toString());
@@ -91,6 +133,8 @@ class JarIT {
     @Test
     void secondInstanceOnTheSameLockDirIsRefused() throws Exception {
         fx.backends(List.of(servers.port(0)));
+        // the second instance gives up after this wait (60 s by default; InstanceLockTest covers the wait)
+        fx.set("lock_wait_timeout", "2");
         controller = launch("-f", fx.conf.toString());
         await().atMost(Duration.ofSeconds(30)).until(() -> Http.tryGet(fx.frontendPort).equals("b1"));
 

@@ -19,8 +19,15 @@ public final class BuiltJar {
 
     /** The command line, for callers that read the output themselves. */
     public static ProcessBuilder command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        return command(List.of(), args);
+    }
+
+    /** The command line with JVM options before {@code -jar}, as an operator's unit file puts them. */
+    public static ProcessBuilder command(List<String> jvmOptions, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).directory(new File("/")).redirectErrorStream(true);
     }
