@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Renders the HAProxy template. EP2 templates are Jinja ({@code {{nodes}}}) and go through
@@ -22,12 +24,35 @@ import java.util.Map;
  */
 public final class TemplateRenderer {
     private final Path template;
-    private final Jinjava jinjava = new Jinjava();
+    /**
+     * Made on a thread of its own from the constructor, taken at the first Jinja render: Jinjava's
+     * set-up (its filters, functions and tags, with Jackson and Guava) was 5-8 % of the main
+     * thread's samples in JFR profiles of a start-up with the unit's flags; this way it runs on
+     * the second core while Camel starts.
+     */
+    private final CompletableFuture<Jinjava> jinjava = new CompletableFuture<>();
     /** Made on the first .ftl render: an EP2 (Jinja) template never loads FreeMarker's ~170 classes. */
     private Configuration freemarker;
 
     public TemplateRenderer(Path template) {
         this.template = template;
+        if (!isFreemarker()) {
+            Thread t = new Thread(this::makeJinjava, "ep2-jinjava-start");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void makeJinjava() {
+        try {
+            jinjava.complete(new Jinjava());
+        } catch (RuntimeException | Error e) {
+            jinjava.completeExceptionally(e);
+        }
+    }
+
+    private boolean isFreemarker() {
+        return template.toString().endsWith(".ftl");
     }
 
     private synchronized Configuration freemarker() {
@@ -46,11 +71,16 @@ public final class TemplateRenderer {
         } catch (IOException e) {
             throw new RenderException("cannot read template " + template + ": " + e.getMessage(), e);
         }
-        return template.toString().endsWith(".ftl") ? renderFreemarker(text, model) : renderJinja(text, model);
+        return isFreemarker() ? renderFreemarker(text, model) : renderJinja(text, model);
     }
 
     private String renderJinja(String text, Map<String, Object> model) throws RenderException {
-        RenderResult result = jinjava.renderForResult(text, model);
+        RenderResult result;
+        try {
+            result = jinjava.join().renderForResult(text, model);
+        } catch (CompletionException e) {
+            throw new IllegalStateException("Jinjava could not start: " + e.getCause(), e.getCause());
+        }
         List<TemplateError> fatal = result.getErrors().stream()
                 .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL).toList();
         if (!fatal.isEmpty()) {
