@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * The pipeline's entry contract: turns what an orchestrator route hands over into a
@@ -25,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BackendSetReader {
     private static final Logger LOG = LoggerFactory.getLogger(BackendSetReader.class);
+    // compiled once: read for every entry of every answer
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,6}");
 
     private final int defaultPort;
 
@@ -143,7 +146,7 @@ public final class BackendSetReader {
         if (v instanceof Number n && n.doubleValue() == n.intValue()) {
             return n.intValue();
         }
-        if (v instanceof String s && s.matches("[0-9]{1,6}")) {
+        if (v instanceof String s && WHOLE_NUMBER.matcher(s).matches()) {
             return Integer.parseInt(s);
         }
         throw new IllegalArgumentException(what + " is not a whole number: '" + HostNames.sanitize(String.valueOf(v)) + "'");

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Starts or reloads HAProxy the way ep2.conf says: the binary (master-worker; started with its
@@ -18,6 +19,8 @@ import java.util.Optional;
  */
 public class HaproxyControl {
     private static final Logger LOG = LoggerFactory.getLogger(HaproxyControl.class);
+    // compiled once: the pid file is read on every round of update_by_config (is HAProxy still running?)
+    private static final Pattern PID = Pattern.compile("[0-9]+");
     /** Each master CLI answer; 3.0 answers reload once the new workers loaded the config. */
     private static final Duration MASTER_CLI_TIMEOUT = Duration.ofSeconds(30);
     /** 2.6 answers reload with nothing: how long its master may take to re-execute and count the reload. */
@@ -215,7 +218,7 @@ public class HaproxyControl {
                 return List.of();
             }
             return Arrays.stream(Files.readString(pidFile).trim().split("\\s+"))
-                    .filter(s -> s.matches("[0-9]+"))
+                    .filter(s -> PID.matcher(s).matches())
                     .map(Long::valueOf)
                     .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                     .toList();
