@@ -67,7 +67,13 @@ public class PipelineRoutes extends RouteBuilder {
      * controller up to the shutdown timeout (seen once: --once, 30 s).
      */
     static final String APPLY_WAKE_UP = "seda:ep2-apply?waitForTaskToComplete=Never&queue=#" + PipelineRoutes.APPLY_QUEUE;
-    /** At most one wake-up waits (a second is dropped): the one in the queue takes the newest due time. */
+    /**
+     * At most one wake-up waits in the queue (a second is dropped): it reads the due time when it is
+     * taken. A taken wake-up's delay runs asynchronously (the delay EIP's default), so the consumer
+     * takes the next one at once and several can be sleeping: a wake-up due sooner (a new change's
+     * coalescing window) is never held behind a long one (a kept server's doubled recheck). Each
+     * that finds nothing due hands the apply route an empty take.
+     */
     static final String APPLY_DUE = "seda:ep2-apply-due?discardWhenFull=true&waitForTaskToComplete=Never&pollTimeout=100"
             + "&queue=#" + PipelineRoutes.APPLY_DUE_QUEUE;
     /** The seda queues' beans: {@link IdleWaitQueue}s, so nothing wakes while nothing waits. */
