@@ -39,7 +39,13 @@ public final class Ep2Main {
      * it once, whichever thread asks first.
      */
     private static void startPlatformMBeanServer() {
-        Thread t = new Thread(ManagementFactory::getPlatformMBeanServer, "ep2-jmx-start");
+        Thread t = new Thread(() -> {
+            try {
+                ManagementFactory.getPlatformMBeanServer();
+            } catch (RuntimeException | LinkageError e) {
+                // not reported here: Camel's JMX set-up asks for it again and fails with the cause
+            }
+        }, "ep2-jmx-start");
         t.setDaemon(true);
         t.start();
     }
