@@ -21,10 +21,8 @@ final class DiagnosticCommand {
      * @throws JMException where this JVM has no such command
      */
     static String run(String operation, String... args) throws JMException {
-        Object answer = args.length == 0
-                ? ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName(MBEAN), operation, new Object[0], new String[0])
-                : ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName(MBEAN), operation, new Object[] {args},
-                        new String[] {String[].class.getName()});
-        return String.valueOf(answer);
+        // every command takes its arguments as one String[], an empty one for none
+        return String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName(MBEAN), operation,
+                new Object[] {args}, new String[] {String[].class.getName()}));
     }
 }

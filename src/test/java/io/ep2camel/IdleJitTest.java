@@ -55,9 +55,7 @@ class IdleJitTest {
     public static final class Child {
         public static void main(String[] args) throws Exception {
             System.out.println("added=" + IdleJit.c1OnlyUnlessChosen());
-            System.out.println(java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
-                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
-                    "compilerDirectivesPrint", new Object[] {new String[0]}, new String[] {String[].class.getName()}));
+            System.out.println(DiagnosticCommand.run("compilerDirectivesPrint"));
         }
     }
 }

@@ -174,8 +174,7 @@ public class LeavingServers {
 
     /** The servers of {@code states} named as this controller names them, less the answer's own. */
     private static List<Backend> ours(List<ServerState> states, BackendSet wanted) {
-        Set<String> answered = wanted.backends().stream().map(Backend::serverName).collect(Collectors.toSet());
         return states.stream().map(st -> Backend.named(st.name())).flatMap(Optional::stream)
-                .filter(b -> !answered.contains(b.serverName())).toList();
+                .filter(b -> !wanted.contains(b)).toList();
     }
 }

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  */
 public class HaproxyControl {
     private static final Logger LOG = LoggerFactory.getLogger(HaproxyControl.class);
-    // compiled once: the pid file is read on every round of update_by_config (is HAProxy still running?)
+    // compiled once: in update_by_config the pid file is read for every unchanged answer, each poll
+    // tick (AppliedSetDiff: is HAProxy still running?)
     private static final Pattern PID = Pattern.compile("[0-9]+");
     /** Each master CLI answer; 3.0 answers reload once the new workers loaded the config. */
     private static final Duration MASTER_CLI_TIMEOUT = Duration.ofSeconds(30);

@@ -67,12 +67,12 @@ class PipelineRoutesTest extends CamelTestSupport {
     /** The one test that runs with a reload rate limit (1 s); every other applies at once. */
     private static final String RATE_LIMITED = "aChangeHeldByTheReloadRateLimitGoesOutOnItsOwnWhenTheWindowOpens";
     /** A second one: a wake-up waiting for the window when the controller stops. */
+    private static final String RATE_LIMITED_STOP = "aStopWhileAWakeUpWaitsForTheWindowIsNotHeldUpByIt";
     /** {@code show servers state}'s first two lines, HAProxy 2.6. */
     private static final String SERVERS_STATE_HEADER = "1\n# be_id be_name srv_id srv_name srv_addr srv_op_state "
             + "srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result "
             + "srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord "
             + "srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port\n";
-    private static final String RATE_LIMITED_STOP = "aStopWhileAWakeUpWaitsForTheWindowIsNotHeldUpByIt";
 
     @Override
     public void configureTest(TestExecutionConfiguration configuration) {
