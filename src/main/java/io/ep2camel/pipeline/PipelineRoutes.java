@@ -5,6 +5,7 @@ import io.ep2camel.model.BackendSet;
 import io.ep2camel.observe.Ep2Metrics;
 import io.ep2camel.reload.ConfigFiles;
 import io.ep2camel.reload.ExecCommandRunner;
+import io.ep2camel.runtime.EarlyEntry;
 import io.ep2camel.runtime.RuntimePlan;
 import io.ep2camel.runtime.RuntimeTarget;
 import io.ep2camel.socket.HaproxySocketConstants;
@@ -90,6 +91,14 @@ public class PipelineRoutes extends RouteBuilder {
     static final String KEEP_SERVING = "direct:ep2-keep-serving";
     static final String SAVE_SERVER_STATE = "direct:ep2-save-server-state";
     static final String SHOW_SERVERS_STATE = "direct:ep2-show-servers-state";
+    /** update_by_config: a round's new servers added over the socket before its reload. */
+    static final String ENTER_NEW_SERVERS = "direct:ep2-enter-new-servers";
+    /** update_by_config: after a failed round, the servers it added ahead of the reload are taken out. */
+    static final String WITHDRAW_NEW_SERVERS = "direct:ep2-withdraw-new-servers";
+    /** The servers ({@code backend/name}) a round added ahead of its reload, until the reload is through. */
+    static final String ENTERED = "ep2Entered";
+    private static final String NEW_SERVERS = "ep2NewServers";
+    private static final String ENTRY_COMMANDS = "ep2EntryCommands";
     /** update_by_runtime: {@code del server} for the free slots past node_slots. */
     static final String DELETE_SERVERS = "direct:ep2-delete-servers";
     /** update_by_runtime: {@code del server} + {@code add server} for the free slots new servers re-enter. */
@@ -123,6 +132,7 @@ public class PipelineRoutes extends RouteBuilder {
         configureDiff();
         configureApply();
         configureUpdateByConfig();
+        configureEnterNewServers();
         configureUpdateByRuntime();
         configureReenterSlots();
         configureDeleteServers();
@@ -199,14 +209,17 @@ public class PipelineRoutes extends RouteBuilder {
                     .process(e -> applyFailed(e, Ep2Metrics.RELOAD))
                     .log(LoggingLevel.ERROR, "update_by_config failed, a running HAProxy keeps its current config"
                             + "${exchangeProperty." + RESTORED + "}; retrying next round: ${exception.message}")
+                    .to(WITHDRAW_NEW_SERVERS)
                 .end()
                 .setProperty(Round.PROPERTY, body())
                 .to(KEEP_SERVING)
                 // the round as it reads before the apply: once applied, its diff against what HAProxy has is empty
                 .process(e -> e.setProperty(ROUND_SUMMARY, round(e).toString()))
                 .log("applying ${exchangeProperty." + ROUND_SUMMARY + "} by update_by_config")
+                .to(ENTER_NEW_SERVERS)
                 .setBody(e -> round(e).configLines())
                 .to(INSTALL_CONFIG)
+                .removeProperty(ENTERED)        // reloaded: they are the config's servers now
                 .process(e -> round(e).markApplied())
                 .process(e -> applied(e, Ep2Metrics.RELOAD))
                 .log("applied: HAProxy serves the backends of ${exchangeProperty." + ROUND_SUMMARY + "}")
@@ -230,6 +243,51 @@ public class PipelineRoutes extends RouteBuilder {
                     .end()
                 .end()
                 .setBody(exchangeProperty(Round.PROPERTY));
+    }
+
+    /**
+     * update_by_config: the round's new servers enter the running HAProxy over the socket, checked and
+     * held DOWN until they pass, before the reload that writes them into its config — a new server
+     * serves once it answers, not once the reload is through. Servers HAProxy already has are left to
+     * the reload; if the socket cannot be used, all are: the reload does not depend on this step.
+     */
+    private void configureEnterNewServers() {
+        String socket = stages.runtime().socketUri();
+        from(ENTER_NEW_SERVERS).routeId("ep2-enter-new-servers").errorHandler(noErrorHandler())
+                .process(e -> e.setProperty(NEW_SERVERS, round(e).newServers())).id("ep2-new-servers")
+                .filter(e -> !newServers(e).isEmpty() && stages.control().runs())
+                    .doTry()
+                        .setBody(e -> EarlyEntry.stateQueries(newServers(e)))
+                        .to(socket).id("ep2-read-new-servers")
+                        .setBody(e -> EarlyEntry.commands(EarlyEntry.absent(newServers(e), replies(e))))
+                        .filter(simple("${body.isEmpty()} == false"))
+                            .setProperty(ENTRY_COMMANDS, body())
+                            .setHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY, constant(false))
+                            .to(socket).id("ep2-add-new-servers")
+                            .removeHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY)
+                            .process(e -> e.setProperty(ENTERED, EarlyEntry.entered(
+                                    e.getProperty(ENTRY_COMMANDS, List.class), replies(e)))).id("ep2-entered")
+                            .log("checked ahead of the reload: ${exchangeProperty." + ENTERED + "}")
+                        .endDoTry()
+                    .doCatch(Exception.class)
+                        .log(LoggingLevel.WARN, "new servers not added ahead of the reload (${exception.message}): "
+                                + "they enter with it")
+                    .end()
+                .end()
+                .setBody(exchangeProperty(Round.PROPERTY));
+
+        // a failed round leaves HAProxy as it was: the servers it entered go again (no session kept)
+        from(WITHDRAW_NEW_SERVERS).routeId("ep2-withdraw-new-servers").errorHandler(noErrorHandler())
+                .filter(e -> !entered(e).isEmpty())
+                    .doTry()
+                        .setBody(e -> EarlyEntry.withdrawal(entered(e)))
+                        .setHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY, constant(false))
+                        .to(socket).id("ep2-withdraw")
+                        .log(LoggingLevel.WARN, "taken out of HAProxy again: ${exchangeProperty." + ENTERED + "}")
+                    .doCatch(Exception.class)
+                        .log(LoggingLevel.ERROR, "${exchangeProperty." + ENTERED + "} could not be taken out of "
+                                + "HAProxy after the failed round (${exception.message}); the next reload drops them")
+                    .end();
     }
 
     private void configureUpdateByRuntime() {
@@ -457,6 +515,22 @@ public class PipelineRoutes extends RouteBuilder {
 
     private static Round round(Exchange e) {
         return e.getProperty(Round.PROPERTY, Round.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<EarlyEntry.NewServers> newServers(Exchange e) {
+        return e.getProperty(NEW_SERVERS, List.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> entered(Exchange e) {
+        List<String> entered = e.getProperty(ENTERED, List.class);
+        return entered == null ? List.of() : entered;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> replies(Exchange e) {
+        return e.getMessage().getBody(List.class);
     }
 
     private static RuntimePlan plan(Exchange e) {

@@ -2,7 +2,9 @@ package io.ep2camel.pipeline;
 
 import io.ep2camel.model.Backend;
 import io.ep2camel.model.BackendSet;
+import io.ep2camel.model.Diff;
 import io.ep2camel.render.PoolLines;
+import io.ep2camel.runtime.EarlyEntry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +75,17 @@ public record Round(Map<Pool, BackendSet> wanted, Map<Pool, Long> received, List
     /** update_by_config: the server lines of every pool after this round. */
     public List<PoolLines> configLines() {
         return all.stream().map(p -> p.lines(target(p))).toList();
+    }
+
+    /**
+     * update_by_config: for each changed pool HAProxy already serves (applied before), the backends
+     * this round adds, which can enter the running HAProxy ahead of the reload ({@link EarlyEntry}).
+     */
+    public List<EarlyEntry.NewServers> newServers() {
+        return changed().stream().filter(p -> p.applied().current().isPresent())
+                .map(p -> new EarlyEntry.NewServers(p.backend(), p.format(),
+                        Diff.between(p.applied().current().get(), target(p)).added()))
+                .filter(n -> !n.added().isEmpty()).toList();
     }
 
     /** After a successful apply: every changed pool now holds its target set. */

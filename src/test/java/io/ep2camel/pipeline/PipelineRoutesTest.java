@@ -247,6 +247,69 @@ class PipelineRoutesTest extends CamelTestSupport {
     }
 
     @Test
+    void newServersEnterOverTheSocketBeforeTheRenderAndGoAgainWhenTheReloadFails() throws Exception {
+        List<List<String>> sent = new CopyOnWriteArrayList<>();
+        AdviceWith.adviceWith(context, "ep2-enter-new-servers", a -> {
+            a.weaveById("ep2-read-new-servers").replace().process(e -> {
+                steps.add("read servers");
+                sent.add(List.copyOf(e.getMessage().getBody(List.class)));
+                e.getMessage().setBody(List.of(SERVERS_STATE_HEADER   // HAProxy has 8001 (and 8003, by hand)
+                        + "3 be_app 1 srv_127.0.0.1_8001 127.0.0.1 2 0 1 1 9 6 3 4 6 0 0 0 - 8001 - 0 0 - - 0\n"
+                        + "3 be_app 2 srv_127.0.0.1_8003 127.0.0.1 0 1 1 1 9 6 3 4 6 0 0 0 - 8003 - 0 0 - - 0\n"));
+            });
+            a.weaveById("ep2-add-new-servers").replace().process(e -> {
+                steps.add("add servers");
+                List<String> commands = List.copyOf(e.getMessage().getBody(List.class));
+                sent.add(commands);
+                // HAProxy adds 8002 and refuses 8004 (worded as 2.6 words it, not as an error prefix)
+                e.getMessage().setBody(commands.stream().map(c -> c.startsWith("add server be_app/srv_127.0.0.1_8002 ")
+                        ? "New server registered." : c.startsWith("add server ")
+                        ? "Backend must use a dynamic load balancing to support dynamic servers." : "").toList());
+            });
+        });
+        AdviceWith.adviceWith(context, "ep2-withdraw-new-servers", a -> a.weaveById("ep2-withdraw").replace().process(e -> {
+            steps.add("withdraw");
+            sent.add(List.copyOf(e.getMessage().getBody(List.class)));
+        }));
+        adviseConfigSteps();
+        push("127.0.0.1:8001");
+        assertThat(steps).as("a first round: no applied set, nothing to enter").containsExactly("render", "validate",
+                "write", "reload");
+        steps.clear();
+        reloadFailures.set(1);
+        String answer = "127.0.0.1:8001,127.0.0.1:8002,127.0.0.1:8003,127.0.0.1:8004";
+
+        push(answer);
+
+        assertThat(steps.subList(0, 7)).containsExactly("read servers", "add servers", "render", "validate", "write",
+                "reload", "withdraw");
+        assertThat(sent.get(0)).containsExactly("show servers state be_app");
+        assertThat(sent.get(1)).as("8003 is HAProxy's already: left to the reload").containsExactly(
+                "experimental-mode on",
+                "add server be_app/srv_127.0.0.1_8002 127.0.0.1:8002 check weight 0",
+                "enable health be_app/srv_127.0.0.1_8002",
+                "set server be_app/srv_127.0.0.1_8002 state ready",
+                "set server be_app/srv_127.0.0.1_8002 health down",
+                "set server be_app/srv_127.0.0.1_8002 weight 1",
+                "add server be_app/srv_127.0.0.1_8004 127.0.0.1:8004 check weight 0",
+                "enable health be_app/srv_127.0.0.1_8004",
+                "set server be_app/srv_127.0.0.1_8004 state ready",
+                "set server be_app/srv_127.0.0.1_8004 health down",
+                "set server be_app/srv_127.0.0.1_8004 weight 1");
+        assertThat(sent.get(2)).as("only what HAProxy added goes again").containsExactly("experimental-mode on",
+                "set server be_app/srv_127.0.0.1_8002 state maint", "shutdown sessions server be_app/srv_127.0.0.1_8002",
+                "del server be_app/srv_127.0.0.1_8002");
+        // the answer again, once the failed round's back-off is over: entered again and, its reload
+        // through, kept — nothing withdrawn
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+            push(answer);
+            assertThat(applied().size()).isEqualTo(4);
+        });
+        assertThat(steps.subList(7, steps.size())).containsExactly("read servers", "add servers", "render", "validate",
+                "write", "reload");
+    }
+
+    @Test
     void aServerLeavingWhileNoneOfTheOthersIsUpKeepsServingUntilOneIsThenGoesWithoutANewAnswer() throws Exception {
         List<String> reads = new CopyOnWriteArrayList<>();
         AdviceWith.adviceWith(context, "ep2-keep-serving", a -> a.weaveById("ep2-read-serving").replace().process(e -> {
