@@ -115,4 +115,17 @@ class EarlyEntryE2ETest {
         await().atMost(Duration.ofSeconds(20)).until(() -> fx.config().contains(":" + base.port(1)));
         fx.awaitServed("b1", "b2");
     }
+
+    @Test
+    void aBackendHaproxyWillNotAddServersToAtRuntimeGetsThemByTheReload() throws Exception {
+        Files.writeString(release, "");
+        fx.write(fx.template, fx.templateText("    {{nodes}}").replace("balance roundrobin", "balance static-rr"));
+        fx.backends(List.of(base.port(0)));
+        fx.startController();
+        fx.awaitServed("b1");
+        fx.backends(List.of(base.port(0), base.port(1)));
+        fx.awaitServed("b1", "b2");
+        assertThat(fx.log()).as("HAProxy's refusal, logged").contains("not added ahead of the reload")
+                .doesNotContain("taken out of HAProxy again");
+    }
 }

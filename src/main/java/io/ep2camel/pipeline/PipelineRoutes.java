@@ -257,23 +257,25 @@ public class PipelineRoutes extends RouteBuilder {
                 .process(e -> e.setProperty(NEW_SERVERS, round(e).newServers())).id("ep2-new-servers")
                 .filter(e -> !newServers(e).isEmpty() && stages.control().runs())
                     .doTry()
+                        // error replies are read, not thrown: a backend the reload brings is one pool left out
+                        .setHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY, constant(false))
                         .setBody(e -> EarlyEntry.stateQueries(newServers(e)))
                         .to(socket).id("ep2-read-new-servers")
                         .setBody(e -> EarlyEntry.commands(EarlyEntry.absent(newServers(e), replies(e))))
                         .filter(simple("${body.isEmpty()} == false"))
                             .setProperty(ENTRY_COMMANDS, body())
-                            .setHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY, constant(false))
                             .to(socket).id("ep2-add-new-servers")
-                            .removeHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY)
                             .process(e -> e.setProperty(ENTERED, EarlyEntry.entered(
                                     e.getProperty(ENTRY_COMMANDS, List.class), replies(e)))).id("ep2-entered")
-                            .log("checked ahead of the reload: ${exchangeProperty." + ENTERED + "}")
+                            .log("added ahead of the reload, DOWN until their first passed check: ${exchangeProperty."
+                                    + ENTERED + "}")
                         .endDoTry()
                     .doCatch(Exception.class)
                         .log(LoggingLevel.WARN, "new servers not added ahead of the reload (${exception.message}): "
                                 + "they enter with it")
                     .end()
                 .end()
+                .removeHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY)
                 .setBody(exchangeProperty(Round.PROPERTY));
 
         // a failed round leaves HAProxy as it was: the servers it entered go again (no session kept)
@@ -283,6 +285,7 @@ public class PipelineRoutes extends RouteBuilder {
                         .setBody(e -> EarlyEntry.withdrawal(entered(e)))
                         .setHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY, constant(false))
                         .to(socket).id("ep2-withdraw")
+                        .removeHeader(HaproxySocketConstants.FAIL_ON_ERROR_REPLY)
                         .log(LoggingLevel.WARN, "taken out of HAProxy again: ${exchangeProperty." + ENTERED + "}")
                     .doCatch(Exception.class)
                         .log(LoggingLevel.ERROR, "${exchangeProperty." + ENTERED + "} could not be taken out of "

@@ -27,9 +27,10 @@ import java.util.stream.Collectors;
 public final class EarlyEntry {
     private static final Logger LOG = LoggerFactory.getLogger(EarlyEntry.class);
     /**
-     * HAProxy's answer to an {@code add server} it carried out (2.4 to 3.x). Read positively: its
-     * refusals are worded per cause ("Backend must use a dynamic load balancing ...", "Already exists
-     * a server ...") and not all read as errors by their first words.
+     * HAProxy's answer to an {@code add server} it carried out (2.4 to 3.x). Read positively: a
+     * refusal is worded per cause and version ("Backend must use a dynamic load balancing ...",
+     * "Already exists a server ...", an unknown keyword), and a server counted as entered that is not
+     * would be withdrawn by name after a failed round.
      */
     static final String ADDED = "New server registered.";
 

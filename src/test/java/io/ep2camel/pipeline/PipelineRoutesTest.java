@@ -261,7 +261,7 @@ class PipelineRoutesTest extends CamelTestSupport {
                 steps.add("add servers");
                 List<String> commands = List.copyOf(e.getMessage().getBody(List.class));
                 sent.add(commands);
-                // HAProxy adds 8002 and refuses 8004 (worded as 2.6 words it, not as an error prefix)
+                // HAProxy adds 8002 and refuses 8004 (2.6's words for a static balance algorithm)
                 e.getMessage().setBody(commands.stream().map(c -> c.startsWith("add server be_app/srv_127.0.0.1_8002 ")
                         ? "New server registered." : c.startsWith("add server ")
                         ? "Backend must use a dynamic load balancing to support dynamic servers." : "").toList());
