@@ -77,8 +77,8 @@ public final class EarlyEntry {
 
     /**
      * The batch that enters every new server: {@code experimental-mode on} first (HAProxy 2.4 and
-     * 2.5 need it for {@code add server}; later versions accept it), then for each server
-     * {@code add server} at weight 0, checks enabled, ready, held DOWN, the wanted weight.
+     * 2.5 need it for {@code add server}; later versions accept it), then each server as
+     * update_by_runtime adds one ({@link SlotPlanner#gatedAdd}).
      */
     public static List<String> commands(List<NewServers> pools) {
         List<String> cmds = new ArrayList<>();
@@ -87,12 +87,7 @@ public final class EarlyEntry {
                 if (cmds.isEmpty()) {
                     cmds.add(SlotPlanner.EXPERIMENTAL_MODE);
                 }
-                String server = p.backend() + "/" + b.serverName();
-                cmds.add("add server " + server + " " + b.address() + " " + p.format().dynamicOptions(0) + " weight 0");
-                cmds.add("enable health " + server);
-                cmds.add("set server " + server + " state ready");
-                cmds.add("set server " + server + " health down");
-                cmds.add("set server " + server + " weight " + (b.weight() > 0 ? b.weight() : 1));
+                cmds.addAll(SlotPlanner.gatedAdd(p.backend(), b.serverName(), b, p.format()));
             }
         }
         return cmds;

@@ -147,11 +147,7 @@ public final class SlotPlanner {
                 if (!cmds.contains(EXPERIMENTAL_MODE)) {
                     cmds.add(EXPERIMENTAL_MODE);
                 }
-                cmds.add(addServer(name, b));
-                cmds.add("enable health " + backend + "/" + name);
-                cmds.add(set(name, "state ready"));
-                cmds.add(set(name, "health down"));
-                cmds.add(set(name, "weight " + runtimeWeight(b)));
+                cmds.addAll(gatedAdd(backend, name, b, format));
                 layout.add(new Slot(name, b, false));
             } else {
                 needsReload = true;
@@ -180,7 +176,20 @@ public final class SlotPlanner {
 
     /** HAProxy ≥ 2.4 does not apply default-server to dynamic servers: every option is spelled out. */
     private String addServer(String name, Backend b) {
-        return "add server " + backend + "/" + name + " " + b.address() + " " + format.dynamicOptions(0) + " weight 0";
+        return gatedAdd(backend, name, b, format).get(0);
+    }
+
+    /**
+     * A server made by {@code add server} and gated on its health check: added at weight 0 with every
+     * option spelled out, checks enabled, made ready but held DOWN until its first check passes, then
+     * given its weight. One batch: the commands run in this order on one connection, so no request
+     * reaches it before the check.
+     */
+    static List<String> gatedAdd(String backend, String name, Backend b, ServerLineFormat format) {
+        String server = backend + "/" + name;
+        return List.of("add server " + server + " " + b.address() + " " + format.dynamicOptions(0) + " weight 0",
+                "enable health " + server, "set server " + server + " state ready",
+                "set server " + server + " health down", "set server " + server + " weight " + runtimeWeight(b));
     }
 
     /** slotN of a {@code del server <backend>/slotN} command this planner wrote; null for any other command. */
