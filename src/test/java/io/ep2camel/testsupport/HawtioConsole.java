@@ -1,13 +1,16 @@
 package io.ep2camel.testsupport;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What an operator does in Hawtio 4.2.0's console, by what the page shows: tree nodes, tabs
@@ -35,9 +38,7 @@ public final class HawtioConsole {
 
     /** The title of the Connect plugin's login dialog, shown when the connection's Jolokia answers 401. */
     public String loginDialogTitle() {
-        By title = By.cssSelector("[role=dialog] .pf-v5-c-modal-box__title");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(title));
-        return driver.findElement(title).getText().strip();
+        return shownText(By.cssSelector("[role=dialog] .pf-v5-c-modal-box__title"));
     }
 
     /** Types into the login dialog and submits it. */
@@ -54,17 +55,15 @@ public final class HawtioConsole {
 
     /** The dialog's alert after a refused login (its text starts with a screen reader's "Danger alert:"). */
     public String loginError() {
-        By error = By.cssSelector("[role=dialog] .pf-v5-c-alert");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(error));
-        return driver.findElement(error).getText().strip();
+        return shownText(By.cssSelector("[role=dialog] .pf-v5-c-alert"));
     }
 
     /** Waits until the tree of the plugin shown has a node {@code text} and returns all node texts. */
     public List<String> treeNodesOnceShown(String text) {
-        wait.until(ExpectedConditions.presenceOfElementLocated(treeNode(text)));
         // textContent: the full name, also of nodes CSS cuts short with an ellipsis
-        return driver.findElements(By.cssSelector(".pf-v5-c-tree-view__node-text")).stream()
-                .map(e -> e.getAttribute("textContent").strip()).toList();
+        return acrossNavigation(d -> d.findElements(treeNode(text)).isEmpty() ? null
+                : d.findElements(By.cssSelector(".pf-v5-c-tree-view__node-text")).stream()
+                        .map(e -> e.getAttribute("textContent").strip()).toList());
     }
 
     public void selectTreeNode(String text) {
@@ -102,6 +101,32 @@ public final class HawtioConsole {
         By node = By.cssSelector(".react-flow__node");
         wait.until(d -> d.findElements(node).size() >= min);
         return driver.findElements(node).stream().map(e -> e.getAttribute("textContent").strip()).toList();
+    }
+
+    /** The text of the element once it is shown. */
+    private String shownText(By element) {
+        return acrossNavigation(d -> d.findElements(element).stream().filter(WebElement::isDisplayed).findFirst()
+                .map(e -> e.getText().strip()).orElse(null));
+    }
+
+    /**
+     * Waits for {@code read} to give a value, reading again when the page navigates under it: the
+     * console moves between its connect, login and main views on its own, and a read in flight
+     * then ends in "aborted by navigation" or a stale element rather than in an answer.
+     */
+    private <T> T acrossNavigation(Function<WebDriver, T> read) {
+        return wait.until(d -> {
+            try {
+                return read.apply(d);
+            } catch (StaleElementReferenceException e) {
+                return null;
+            } catch (WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("aborted by navigation")) {
+                    return null;
+                }
+                throw e;
+            }
+        });
     }
 
     private static By treeNode(String text) {
