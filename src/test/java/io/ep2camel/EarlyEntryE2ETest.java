@@ -52,8 +52,7 @@ class EarlyEntryE2ETest {
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
         fx.set("update_type", "update_by_config").set("haproxy_binary", wrapper.toString())
                 .set("check_interval", "3s").set("down_check_interval", "100ms");
-        fx.write(fx.template, fx.templateText("    {{nodes}}")
-                .replace("option httpchk GET /", "option httpchk GET " + WarmingBackend.HEALTH_PATH));
+        fx.writeTemplateCheckingAt(WarmingBackend.HEALTH_PATH);
         base = HttpBackends.start(2);
         late = new WarmingBackend("late");
     }
@@ -72,12 +71,8 @@ class EarlyEntryE2ETest {
         try (RequestLoop load = RequestLoop.start(fx.frontendPort)) {
             fx.backends(List.of(base.port(0), late.port()));
             // not ready: checked every down_check_interval, no client request
-            await().atMost(Duration.ofSeconds(10)).until(() -> late.checks() >= 3);
-            assertThat(late.requests()).as("client requests to a server that has not passed a check").isZero();
-
-            late.ready();
-            await().atMost(Duration.ofSeconds(10)).until(() -> late.requests() > 0);
-            assertThat(late.requestsBeforeReady()).as("client requests before it was ready").isZero();
+            late.awaitChecksWithoutRequests(3, Duration.ofSeconds(10));
+            late.readyAndAwaitRequests();
             assertThat(fx.config()).as("the config file while the round waits for its validation")
                     .doesNotContain(":" + late.port());
 

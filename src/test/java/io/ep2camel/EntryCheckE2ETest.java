@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Health-gated entry, update_by_runtime, real HAProxy: a new instance that needs time to get ready
@@ -30,8 +29,7 @@ class EntryCheckE2ETest {
         fx = new Ep2Fixture();
         fx.set("update_type", "update_by_runtime").set("node_slots", "2").set("check_interval", "3s")
                 .set("down_check_interval", "100ms");
-        fx.write(fx.template, fx.templateText("    {{nodes}}")
-                .replace("option httpchk GET /", "option httpchk GET " + WarmingBackend.HEALTH_PATH));
+        fx.writeTemplateCheckingAt(WarmingBackend.HEALTH_PATH);
         base = HttpBackends.start(2);
         late = new WarmingBackend("late");
     }
@@ -52,12 +50,8 @@ class EntryCheckE2ETest {
         try (RequestLoop load = RequestLoop.start(fx.frontendPort)) {
             fx.backends(List.of(base.port(0), late.port()));
             // not ready: failing checks come every down_check_interval — several within one inter
-            await().atMost(Duration.ofSeconds(10)).until(() -> late.checks() >= 5);
-            assertThat(late.requests()).as("client requests to a server that has not passed a check").isZero();
-
-            late.ready();
-            await().atMost(Duration.ofSeconds(10)).until(() -> late.requests() > 0);
-            assertThat(late.requestsBeforeReady()).as("client requests before it was ready").isZero();
+            late.awaitChecksWithoutRequests(5, Duration.ofSeconds(10));
+            late.readyAndAwaitRequests();
 
             int checksWhenUp = late.checks();
             Thread.sleep(2000);   // a window shorter than inter: an UP server is checked at most once in it
@@ -76,11 +70,8 @@ class EntryCheckE2ETest {
             fx.backends(List.of(base.port(0), base.port(1), late.port()));   // slot3, with add server
             // a dynamic server's check task starts with the add: its first checks come every
             // down_check_interval, well before one inter (3 s)
-            await().atMost(Duration.ofMillis(2500)).until(() -> late.checks() >= 3);
-            assertThat(late.requests()).as("client requests to a server that has not passed a check").isZero();
-            late.ready();
-            await().atMost(Duration.ofSeconds(10)).until(() -> late.requests() > 0);
-            assertThat(late.requestsBeforeReady()).as("client requests before it was ready").isZero();
+            late.awaitChecksWithoutRequests(3, Duration.ofMillis(2500));
+            late.readyAndAwaitRequests();
             assertThat(java.nio.file.Files.readString(fx.haproxyCfg)).as("the config keeps the added slot").contains("server slot3 ");
             load.close();
             assertThat(load.failures()).as("failed client requests").isEmpty();

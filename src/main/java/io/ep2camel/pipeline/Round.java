@@ -2,7 +2,6 @@ package io.ep2camel.pipeline;
 
 import io.ep2camel.model.Backend;
 import io.ep2camel.model.BackendSet;
-import io.ep2camel.model.Diff;
 import io.ep2camel.render.PoolLines;
 import io.ep2camel.runtime.EarlyEntry;
 
@@ -83,8 +82,7 @@ public record Round(Map<Pool, BackendSet> wanted, Map<Pool, Long> received, List
      */
     public List<EarlyEntry.NewServers> newServers() {
         return changed().stream().filter(p -> p.applied().current().isPresent())
-                .map(p -> new EarlyEntry.NewServers(p.backend(), p.format(),
-                        Diff.between(p.applied().current().get(), target(p)).added()))
+                .map(p -> new EarlyEntry.NewServers(p.backend(), p.format(), p.applied().diff(target(p)).added()))
                 .filter(n -> !n.added().isEmpty()).toList();
     }
 

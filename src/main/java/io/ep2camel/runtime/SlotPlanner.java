@@ -176,7 +176,11 @@ public final class SlotPlanner {
 
     /** HAProxy ≥ 2.4 does not apply default-server to dynamic servers: every option is spelled out. */
     private String addServer(String name, Backend b) {
-        return gatedAdd(backend, name, b, format).get(0);
+        return addServer(backend, name, b, format);
+    }
+
+    private static String addServer(String backend, String name, Backend b, ServerLineFormat format) {
+        return "add server " + backend + "/" + name + " " + b.address() + " " + format.dynamicOptions(0) + " weight 0";
     }
 
     /**
@@ -187,8 +191,7 @@ public final class SlotPlanner {
      */
     static List<String> gatedAdd(String backend, String name, Backend b, ServerLineFormat format) {
         String server = backend + "/" + name;
-        return List.of("add server " + server + " " + b.address() + " " + format.dynamicOptions(0) + " weight 0",
-                "enable health " + server, "set server " + server + " state ready",
+        return List.of(addServer(backend, name, b, format), "enable health " + server, "set server " + server + " state ready",
                 "set server " + server + " health down", "set server " + server + " weight " + runtimeWeight(b));
     }
 

@@ -102,6 +102,11 @@ public final class Ep2Fixture implements AutoCloseable {
         return write(template, templateText(serverPart));
     }
 
+    /** The template with {@code {{nodes}}}, its health check asking {@code path} instead of "/". */
+    public Ep2Fixture writeTemplateCheckingAt(String path) {
+        return write(template, templateText("    {{nodes}}").replace("option httpchk GET /", "option httpchk GET " + path));
+    }
+
     public String templateText(String serverPart) {
         return """
                 global

@@ -1,6 +1,7 @@
 package io.ep2camel.testsupport;
 
 import com.sun.net.httpserver.HttpServer;
+import org.awaitility.Awaitility;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,8 +9,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A backend that needs time to get ready, as a freshly launched instance does: until
@@ -75,6 +79,22 @@ public final class WarmingBackend implements AutoCloseable {
 
     public int requestsBeforeReady() {
         return requestsBeforeReady.get();
+    }
+
+    /**
+     * The health gate while it is not ready: at least {@code checks} health checks come within
+     * {@code within}, and no client request reaches it.
+     */
+    public void awaitChecksWithoutRequests(int checks, Duration within) {
+        Awaitility.await().atMost(within).until(() -> checks() >= checks);
+        assertThat(requests()).as("client requests to a server that has not passed a check").isZero();
+    }
+
+    /** Made ready: client requests reach it (within 10 s), and none came before it was ready. */
+    public void readyAndAwaitRequests() {
+        ready();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> requests() > 0);
+        assertThat(requestsBeforeReady()).as("client requests before it was ready").isZero();
     }
 
     @Override
