@@ -3,6 +3,7 @@ package io.ep2camel;
 import io.ep2camel.config.Ep2Config;
 import io.ep2camel.config.UpdateType;
 import io.ep2camel.model.BackendSet;
+import io.ep2camel.observe.ConsoleMBeans;
 import io.ep2camel.observe.ObserveServer;
 import io.ep2camel.pipeline.PipelineRoutes;
 import io.ep2camel.pipeline.Pool;
@@ -64,6 +65,13 @@ public final class Ep2Application {
             // nothing starts by itself: the dry run starts the fetch and diff routes by hand
             main.configure().withAutoStartup(false);
         }
+        // after Camel's JMX is set up and before the routes start: their producers are not registered
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                ConsoleMBeans.installIn(m.getCamelContext());
+            }
+        });
         observeServer(mode).ifPresent(server -> main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport m) {

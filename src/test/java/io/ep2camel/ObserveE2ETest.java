@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import java.util.Set;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -78,6 +79,24 @@ class ObserveE2ETest {
         assertThat(server.getAttribute(pool, "UpdateType")).isEqualTo("update_by_config");
         assertThat(server.queryNames(new ObjectName("org.apache.camel:context=ep2-camel,type=routes,name=\"ep2-poll\""), null))
                 .hasSize(1);
+    }
+
+    /** Camel's MBeans of one type in this controller's context. */
+    private static Set<ObjectName> camelMBeans(String type) throws Exception {
+        return ManagementFactory.getPlatformMBeanServer()
+                .queryNames(new ObjectName("org.apache.camel:context=ep2-camel,type=" + type + ",*"), null);
+    }
+
+    @Test
+    void camelRegistersTheMBeansAConsoleReadsNotOnePerProducerOrService() throws Exception {
+        assertThat(camelMBeans("routes")).isNotEmpty();
+        assertThat(camelMBeans("consumers")).isNotEmpty();
+        assertThat(camelMBeans("components")).isNotEmpty();
+        assertThat(camelMBeans("endpoints")).extracting(n -> n.getKeyProperty("name"))
+                .anyMatch(name -> name.startsWith("\"haproxy-socket:"));
+        assertThat(camelMBeans("producers")).isEmpty();
+        assertThat(camelMBeans("threadpools")).isEmpty();
+        assertThat(camelMBeans("eventnotifiers")).isEmpty();
     }
 
     @Test

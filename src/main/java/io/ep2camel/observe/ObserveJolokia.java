@@ -2,27 +2,12 @@ package io.ep2camel.observe;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import org.jolokia.json.JSONStructure;
-import org.jolokia.server.core.config.ConfigKey;
-import org.jolokia.server.core.config.StaticConfiguration;
-import org.jolokia.server.core.http.HttpRequestHandler;
-import org.jolokia.server.core.restrictor.RestrictorFactory;
-import org.jolokia.server.core.service.JolokiaServiceManagerFactory;
-import org.jolokia.server.core.service.api.JolokiaServiceManager;
-import org.jolokia.server.core.service.api.LogHandler;
-import org.jolokia.server.core.service.api.Restrictor;
-import org.jolokia.service.jmx.LocalRequestHandler;
-import org.jolokia.service.serializer.JolokiaSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.management.RuntimeMBeanException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * Jolokia at {@code /observe/jolokia}, under ep2-camel's access policy. The policy is one of two
@@ -37,6 +22,8 @@ import java.util.Map;
  *       {@code observe_credentials_file}: Basic auth on this path, {@link ObserveUsers}): the same,
  *       plus exec of Camel's route operations (start, stop, suspend, resume), POST only.</li>
  * </ul>
+ * Jolokia itself ({@link JolokiaEngine}) starts on the first request: a controller nobody
+ * watches does not load it, nor the XML parser its policy needs (about 330 classes, 3 MB of RSS).
  */
 final class ObserveJolokia implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ObserveJolokia.class);
@@ -46,36 +33,46 @@ final class ObserveJolokia implements HttpHandler {
     static final int MAX_BODY_BYTES = 1 << 20;
 
     private final String path;
-    private final JolokiaServiceManager serviceManager;
-    private final HttpRequestHandler requestHandler;
+    private final String policy;
+    private JolokiaEngine engine;
+    /** Why the engine could not start, said once in the log and then in every answer. */
+    private volatile String failure;
+    private boolean stopped;
 
-    ObserveJolokia(String path, boolean routeControl) throws IOException {
+    ObserveJolokia(String path, boolean routeControl) {
         this.path = path;
-        String location = routeControl ? ROUTE_CONTROL_POLICY : READ_ONLY_POLICY;
-        Restrictor policy = RestrictorFactory.lookupPolicyRestrictor(location);
-        if (policy == null) {
-            throw new IllegalStateException("Jolokia policy " + location + " is missing from the jar");
+        this.policy = routeControl ? ROUTE_CONTROL_POLICY : READ_ONLY_POLICY;
+        // a missing policy is a start-up error, never "allow all"; it is parsed on the first request
+        if (ObserveJolokia.class.getResource(policy.substring("classpath:".length())) == null) {
+            throw new IllegalStateException("Jolokia policy " + policy + " is missing from the jar");
         }
-        serviceManager = JolokiaServiceManagerFactory.createJolokiaServiceManager(
-                new StaticConfiguration(ConfigKey.AGENT_ID,
-                        // unique per controller: Jolokia registers MBeans under it (tests run several in one JVM)
-                        "ep2-camel-" + Integer.toHexString(System.identityHashCode(this))),
-                new Slf4jLogHandler(), new OriginOnlyFromBrowsers(policy));
-        serviceManager.addService(new JolokiaSerializer());
-        serviceManager.addService(new LocalRequestHandler(1));
-        requestHandler = new HttpRequestHandler(serviceManager.start());
-        LOG.info("Jolokia at {}: {}", path, routeControl
+        LOG.info("Jolokia at {}: {}, started on its first request", path, routeControl
                 ? "read-only plus Camel route control, for authenticated clients" : "read-only");
     }
 
-    void stop() {
-        serviceManager.stop();
+    synchronized void stop() {
+        stopped = true;
+        if (engine != null) {
+            engine.stop();
+            engine = null;
+        }
     }
 
-    /**
-     * One Jolokia request. Access (client address, Origin) is checked first; Jolokia answers a
-     * refusal, as every error, in its JSON (status 403 for a policy refusal).
-     */
+    /** The engine, started by the first request; null when it cannot be (stopped, or it failed). */
+    private synchronized JolokiaEngine engine() {
+        if (engine == null && failure == null && !stopped) {
+            try {
+                engine = new JolokiaEngine(policy);
+                LOG.info("Jolokia started under {}", policy);
+            } catch (RuntimeException | LinkageError e) {
+                failure = "Jolokia could not start under " + policy + ": " + e;
+                LOG.error(failure, e);
+            }
+        }
+        return engine;
+    }
+
+    /** One Jolokia request: method and body size here, access and the answer in {@link JolokiaEngine}. */
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
@@ -92,26 +89,19 @@ final class ObserveJolokia implements HttpHandler {
                 return;
             }
         }
-        JSONStructure json;
-        int status = 200;
-        try {
-            String address = ((InetSocketAddress) exchange.getRemoteAddress()).getAddress().getHostAddress();
-            requestHandler.checkAccess("http", address, address, origin(exchange));
-            String uri = exchange.getRequestURI().toString();
-            Map<String, String[]> params = ObserveServer.query(exchange);
-            if (body == null) {
-                // the decoded path below the mount point, as a servlet's path info (Jolokia's own
-                // escapes, "!/" for a slash inside a name, survive the decoding)
-                String decoded = exchange.getRequestURI().getPath();
-                json = requestHandler.handleGetRequest(uri, decoded.substring(Math.min(path.length(), decoded.length())), params);
-            } else {
-                json = requestHandler.handlePostRequest(uri, new ByteArrayInputStream(body), StandardCharsets.UTF_8.name(), params);
-            }
-        } catch (Throwable e) {
-            status = e instanceof SecurityException ? 403 : 500;
-            json = requestHandler.handleThrowable(e instanceof RuntimeMBeanException r ? r.getTargetException() : e);
+        JolokiaEngine jolokia = engine();
+        if (jolokia == null) {
+            ObserveServer.answer(exchange, 503, ObserveServer.TEXT,
+                    (failure != null ? failure : "Jolokia is stopping") + "\n");
+            return;
         }
-        ObserveServer.answer(exchange, status, ObserveServer.JSON, json == null ? "" : json.toJSONString());
+        String address = ((InetSocketAddress) exchange.getRemoteAddress()).getAddress().getHostAddress();
+        // the decoded path below the mount point, as a servlet's path info (Jolokia's own
+        // escapes, "!/" for a slash inside a name, survive the decoding)
+        String decoded = exchange.getRequestURI().getPath();
+        JolokiaEngine.Answer answer = jolokia.handle(address, origin(exchange), exchange.getRequestURI().toString(),
+                decoded.substring(Math.min(path.length(), decoded.length())), ObserveServer.query(exchange), body);
+        ObserveServer.answer(exchange, answer.status(), ObserveServer.JSON, answer.json());
     }
 
     /** The body, or null when it is longer than {@link #MAX_BODY_BYTES}. */
@@ -131,83 +121,5 @@ final class ObserveJolokia implements HttpHandler {
             origin = exchange.getRequestHeaders().getFirst("Referer");
         }
         return origin == null ? null : origin.replaceAll("[\\r\\n]", "");
-    }
-
-    /**
-     * The policy, except that a request without Origin (and Referer) passes the origin check:
-     * Jolokia's strict checking would refuse it ("Origin null"), yet browsers send an Origin with
-     * every POST, so such a request comes from curl, a script or Hawtio's server-side proxy, not
-     * from a page a browser was lured to. Browsers' origins are still checked strictly.
-     */
-    private record OriginOnlyFromBrowsers(Restrictor policy) implements Restrictor {
-        @Override
-        public boolean isOriginAllowed(String origin, boolean onlyWhenStrictCheckingIsEnabled) {
-            return origin == null || policy.isOriginAllowed(origin, onlyWhenStrictCheckingIsEnabled);
-        }
-
-        @Override
-        public boolean isHttpMethodAllowed(org.jolokia.server.core.util.HttpMethod method) {
-            return policy.isHttpMethodAllowed(method);
-        }
-
-        @Override
-        public boolean isTypeAllowed(org.jolokia.server.core.util.RequestType type) {
-            return policy.isTypeAllowed(type);
-        }
-
-        @Override
-        public boolean isAttributeReadAllowed(javax.management.ObjectName name, String attribute) {
-            return policy.isAttributeReadAllowed(name, attribute);
-        }
-
-        @Override
-        public boolean isAttributeWriteAllowed(javax.management.ObjectName name, String attribute) {
-            return policy.isAttributeWriteAllowed(name, attribute);
-        }
-
-        @Override
-        public boolean isOperationAllowed(javax.management.ObjectName name, String operation) {
-            return policy.isOperationAllowed(name, operation);
-        }
-
-        @Override
-        public boolean isRemoteAccessAllowed(String... hostOrAddress) {
-            return policy.isRemoteAccessAllowed(hostOrAddress);
-        }
-
-        @Override
-        public boolean isObjectNameHidden(javax.management.ObjectName name) {
-            return policy.isObjectNameHidden(name);
-        }
-
-        @Override
-        public boolean ignoreScheme() {
-            return policy.ignoreScheme();
-        }
-    }
-
-    /** Jolokia's own messages into the controller's log. */
-    private static final class Slf4jLogHandler implements LogHandler {
-        private static final Logger JOLOKIA = LoggerFactory.getLogger("org.jolokia");
-
-        @Override
-        public void debug(String message) {
-            JOLOKIA.debug(message);
-        }
-
-        @Override
-        public void info(String message) {
-            JOLOKIA.info(message);
-        }
-
-        @Override
-        public void error(String message, Throwable t) {
-            JOLOKIA.error(message, t);
-        }
-
-        @Override
-        public boolean isDebug() {
-            return JOLOKIA.isDebugEnabled();
-        }
     }
 }

@@ -99,8 +99,8 @@ public final class BenchmarkSuite {
             target(b, "1000-server batch ≤ 200 ms", "%.1f ms".formatted(batch1000), batch1000 <= 200);
             target(b, "RSS ≤ 200 MB", "%.0f MB".formatted(rss), rss <= 200);
             target(b, "start-up ≤ 3 s", "%d ms".formatted(startup), startup <= 3000);
-            target(b, "plain java -jar: RSS idle ≤ 120 MB", "%.0f MB".formatted(plain.idle().rssMb()), plain.idle().rssMb() <= 120);
-            target(b, "unit's flags: RSS idle ≤ 90 MB", "%.0f MB".formatted(jar.idle().rssMb()), jar.idle().rssMb() <= 90);
+            target(b, "plain java -jar: RSS idle ≤ 120 MB", "%.1f MB".formatted(plain.idle().rssMb()), plain.idle().rssMb() <= 120);
+            target(b, "unit's flags: RSS idle ≤ 90 MB", "%.1f MB".formatted(jar.idle().rssMb()), jar.idle().rssMb() <= 90);
             double idleCpu = Math.max(plain.idle().cpuPercent(), jar.idle().cpuPercent());
             target(b, "CPU idle ≤ 1 % of a core", "%.2f %%".formatted(idleCpu), idleCpu <= 1);
             target(b, "unit's flags: start-up ≤ 1.5 s", "%d ms".formatted(startup), startup <= 1500);

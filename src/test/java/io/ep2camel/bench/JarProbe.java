@@ -71,9 +71,9 @@ public final class JarProbe {
         b.append("\n|---|").append("---:|".repeat(outcomes.size())).append('\n');
         row(b, "start-up to the first config (ms, 3 runs)", outcomes,
                 o -> o.startupMs().stream().map(String::valueOf).collect(Collectors.joining(" / ")));
-        row(b, "RSS idle (MB)", outcomes, o -> "%.0f".formatted(o.idle().rssMb()));
+        row(b, "RSS idle (MB)", outcomes, o -> "%.1f".formatted(o.idle().rssMb()));
         row(b, "CPU idle (% of one core)", outcomes, o -> "%.2f".formatted(o.idle().cpuPercent()));
-        row(b, "RSS under churn, list rewritten every 100 ms (MB)", outcomes, o -> "%.0f".formatted(o.churn().rssMb()));
+        row(b, "RSS under churn, list rewritten every 100 ms (MB)", outcomes, o -> "%.1f".formatted(o.churn().rssMb()));
         row(b, "CPU under churn (% of one core)", outcomes, o -> "%.1f".formatted(o.churn().cpuPercent()));
         return b.toString();
     }

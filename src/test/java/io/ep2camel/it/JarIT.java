@@ -85,13 +85,14 @@ class JarIT {
     }
 
     @Test
-    void perStepMBeansAreOffUnlessTheOperatorAsksForThem() throws Exception {
+    void perStepAndPerProducerMBeansAreOffUnlessTheOperatorAsksForThem() throws Exception {
         fx.backends(List.of(servers.port(0)));
         controller = launch("-f", fx.conf.toString());
         await().atMost(Duration.ofSeconds(30)).until(() -> Http.tryGet(fx.frontendPort).equals("b1"));
         assertThat(camelMBeans("routes")).anyMatch(n -> n.contains("name=\"ep2-poll\""));
         assertThat(camelMBeans("endpoints")).anyMatch(n -> n.contains("haproxy-socket"));
         assertThat(camelMBeans("processors")).as("application.properties: jmxManagementMBeansLevel = RoutesOnly").isEmpty();
+        assertThat(camelMBeans("producers")).as("ConsoleMBeans at RoutesOnly").isEmpty();
         controller.destroy();
         assertThat(controller.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
@@ -100,6 +101,7 @@ class JarIT {
                 .redirectOutput(fx.dir.resolve("controller.out").toFile()).start();
         await().atMost(Duration.ofSeconds(30)).until(() -> !camelMBeans("processors").isEmpty());
         assertThat(camelMBeans("processors")).anyMatch(n -> n.contains("name=\"ep2-fetch\""));
+        assertThat(camelMBeans("producers")).as("every MBean at the Default level").isNotEmpty();
     }
 
     /** The Camel MBeans of one type, as Jolokia's (read-only) search lists them; none while it does not answer. */

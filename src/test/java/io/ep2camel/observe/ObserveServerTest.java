@@ -8,7 +8,9 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import javax.management.ObjectName;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -65,6 +67,27 @@ class ObserveServerTest {
 
     private static String basic(String userAndPassword) {
         return "Basic " + Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The MBeans Jolokia registers for itself (its config, its server handler) in this JVM. */
+    private static int jolokiaMBeans() throws Exception {
+        return ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("jolokia:*"), null).size();
+    }
+
+    @Test
+    void jolokiaStartsOnItsFirstRequestNotWithTheServerAndStopsWithIt() throws Exception {
+        int before = jolokiaMBeans();
+        start(Optional.empty());
+        send(to("/observe/health"));
+        assertThat(jolokiaMBeans()).as("Jolokia before any request to it").isEqualTo(before);
+
+        HttpResponse<String> version = send(to("/observe/jolokia/version"));
+        assertThat(version.statusCode()).isEqualTo(200);
+        assertThat(version.body()).contains("\"agent\"");
+        assertThat(jolokiaMBeans()).as("Jolokia after its first request").isGreaterThan(before);
+
+        context.stop();
+        assertThat(jolokiaMBeans()).as("Jolokia after the server stopped").isEqualTo(before);
     }
 
     @Test
