@@ -12,6 +12,8 @@
 #             1 s x both update types under 4 client threads, recovery after a 3 s outage, calls during a
 #             long outage, the idle jar watching Consul (~12 min); [--steps N] [--outage-seconds S]
 #             [--only churn|recovery|outage|storm|idle] [--leg consul_config|consul_runtime|aws_config|aws_runtime]
+#             [--ep2 DIR [--ep2-python PY]]: the churn scenarios with EP2 itself (an ElasticPyProxy checkout;
+#             PY a Python with boto3, jinja2 and requests) instead of ep2-camel, same harness
 #   consul    convergence latency (p50/p95/max) from a Consul catalog change to HAProxy serving the new
 #             server: watch vs poll, update_by_config vs update_by_runtime (Consul API double, ~6 min)
 #   reload    100 reloads under 4 client threads through the controller's own reload: new master

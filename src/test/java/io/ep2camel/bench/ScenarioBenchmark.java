@@ -45,7 +45,12 @@ import static io.ep2camel.testsupport.LoopbackBackends.ip;
  *       then its CPU over 60 s and the Consul calls it made meanwhile.</li>
  * </ul>
  * Run: {@code bash scripts/benchmark.sh scenarios [--steps 20] [--outage-seconds 90] [--only churn|recovery|outage|storm|idle]
- * [--leg consul_config|consul_runtime|aws_config|aws_runtime]}.
+ * [--leg consul_config|consul_runtime|aws_config|aws_runtime] [--ep2 DIR [--ep2-python PATH]]}.
+ * <p>
+ * {@code --ep2 DIR}: the churn scenarios with EP2 itself (an ElasticPyProxy checkout in DIR, run as
+ * {@code python -m src.driver.driver -f ep2.conf} with the same ep2.conf and template; a Python with
+ * boto3 and jinja2, {@code --ep2-python}) instead of ep2-camel, so that both are measured by the same
+ * harness. boto3 reaches the Auto Scaling/EC2 double through {@code AWS_ENDPOINT_URL}, on loopback.
  */
 public final class ScenarioBenchmark {
     private static final int LOAD_THREADS = 4;
@@ -71,6 +76,10 @@ public final class ScenarioBenchmark {
         }
     }
 
+    /** --ep2 DIR: EP2's checkout, run instead of ep2-camel in the churn scenarios; null for ep2-camel. */
+    private static Path ep2Home;
+    private static String ep2Python = "python3";
+
     /** -Dep2.bench.trace=FILE: each churn step's time on stderr, the controller's log into FILE (to see why a step was slow). */
     private static final String TRACE = System.getProperty("ep2.bench.trace");
 
@@ -85,10 +94,16 @@ public final class ScenarioBenchmark {
                 case "--steps" -> steps = Integer.parseInt(args[++i]);
                 case "--outage-seconds" -> outageSeconds = Integer.parseInt(args[++i]);
                 case "--only" -> only = args[++i];
+                case "--ep2" -> ep2Home = Path.of(args[++i]).toAbsolutePath();
+                case "--ep2-python" -> ep2Python = args[++i];
                 default -> throw new IllegalArgumentException(
                         "usage: [--steps N] [--outage-seconds S] [--only churn|recovery|outage|storm|idle]"
-                                + " [--leg consul_config|consul_runtime|aws_config|aws_runtime], not " + args[i]);
+                                + " [--leg consul_config|consul_runtime|aws_config|aws_runtime] [--ep2 DIR [--ep2-python PATH]], not "
+                                + args[i]);
             }
+        }
+        if (ep2Home != null && !only.equals("churn")) {
+            throw new IllegalArgumentException("--ep2 runs the churn scenarios only: add --only churn");
         }
         StringBuilder md = new StringBuilder();
         if (only.isEmpty() || only.equals("churn")) {
@@ -162,6 +177,7 @@ public final class ScenarioBenchmark {
         final ConsulDouble consul;
         final AwsQueryDouble aws;
         final Ep2Fixture fx = new Ep2Fixture();
+        private Process ep2;       // EP2 itself (--ep2), else null: ep2-camel runs in this JVM
         private int current = 1;   // b1 always serves; current is the rolling instance
 
         World(Leg leg) {
@@ -199,8 +215,31 @@ public final class ScenarioBenchmark {
         }
 
         void start() throws Exception {
-            fx.startController();
-            fx.awaitServed("b1");
+            if (ep2Home == null) {
+                fx.startController();
+            } else {
+                Files.createDirectories(fx.logFile.getParent());
+                ProcessBuilder pb = new ProcessBuilder(ep2Python, "-m", "src.driver.driver", "-f", fx.conf.toString())
+                        .directory(ep2Home.toFile()).redirectErrorStream(true)
+                        .redirectOutput(fx.dir.resolve("ep2.out").toFile());
+                pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+                // boto3 to the double on loopback, and never to the instance metadata service
+                pb.environment().put("AWS_ENDPOINT_URL", aws == null ? "http://127.0.0.1:1" : aws.endpoint().toString());
+                pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+                pb.environment().put("AWS_CONFIG_FILE", "/dev/null");
+                pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+                ep2 = pb.start();
+            }
+            try {
+                fx.awaitServed("b1");
+            } catch (RuntimeException | AssertionError e) {
+                if (ep2 == null) {
+                    throw e;
+                }
+                Path out = fx.dir.resolve("ep2.out");
+                throw new IllegalStateException("EP2 did not serve b1; its output:\n"
+                        + (Files.exists(out) ? Files.readString(out) : "(none)") + "\nits log:\n" + fx.log(), e);
+            }
         }
 
         /** One rolling step: the next instance in, the previous one out. Returns the new one's name. */
@@ -252,6 +291,15 @@ public final class ScenarioBenchmark {
 
         @Override
         public void close() {
+            if (ep2 != null) {
+                ep2.destroy();
+                try {
+                    ep2.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ep2.destroyForcibly();
+            }
             fx.close();
             if (consul != null) {
                 consul.close();
@@ -302,7 +350,7 @@ public final class ScenarioBenchmark {
         if (!failures.isEmpty()) {
             progress("first failures: " + failures.stream().limit(3).toList());
         }
-        return "| %s | %d | %.0f | %.0f | %.0f | %d | %d |".formatted(leg.label(), ms.size(),
+        return "| %s%s | %d | %.0f | %.0f | %.0f | %d | %d |".formatted(ep2Home == null ? "" : "EP2 itself: ", leg.label(), ms.size(),
                 ConvergenceBenchmark.percentile(ms, 50), ConvergenceBenchmark.percentile(ms, 95), ms.get(ms.size() - 1),
                 ok, failures.size());
     }
