@@ -51,6 +51,21 @@ class DebounceE2ETest {
     }
 
     @Test
+    void aPolledChangeIsNotHeldForTheCoalescingWindow() throws Exception {
+        // a window long enough to see: a watch's event would wait 5 s for the ones that come with it
+        fx.set("reload_coalesce", "5").set("reload_min_interval", "0");
+        fx.backends(List.of(servers.port(0)));
+        fx.startController();
+        fx.awaitServed("b1");
+
+        long t0 = System.nanoTime();
+        fx.backends(List.of(servers.port(0), servers.port(1)));
+        fx.awaitServed("b1", "b2");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms from the file's change to HAProxy serving it")
+                .isLessThan(4000);
+    }
+
+    @Test
     void reloadsAreAtLeastTheMinimumIntervalApart() throws Exception {
         fx.set("reload_min_interval", "2");
         fx.backends(List.of(servers.port(0)));

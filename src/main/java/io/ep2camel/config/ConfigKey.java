@@ -61,8 +61,9 @@ public enum ConfigKey {
     RELOAD_MIN_INTERVAL("haproxy", "reload_min_interval", KeyType.SECONDS_OR_ZERO, "1",
             "update_by_config: at least this many seconds between two reloads; changes meanwhile are applied together"),
     RELOAD_COALESCE("haproxy", "reload_coalesce", KeyType.SECONDS_OR_ZERO, "0.1",
-            "update_by_config: a change waits this many seconds for the changes that come with it (a rolling step's"
-                    + " register and deregister), so they go out in one reload (0 = at once)"),
+            "update_by_config: a pushed change (a watch's, a route's) waits this many seconds for the changes that"
+                    + " come with it (a rolling step's register and deregister), so they go out in one reload (0 = at"
+                    + " once); a poll tick's answers do not wait"),
     SERVICE_NAME("haproxy", "service_name", KeyType.TEXT, "haproxy",
             "systemd unit of HAProxy, for start_by=systemd"),
     LOCK_DIR("haproxy", "lock_dir", KeyType.PATH, "/run",

@@ -6,10 +6,11 @@ import java.time.Instant;
 /**
  * When queued changes may be applied.
  * <ul>
- *   <li>Coalescing (update_by_config): the first change after a quiet spell waits {@code coalesce}
- *       for the ones that come with it — a rolling step is a register and a deregister a few
- *       milliseconds apart — so they go out in one reload instead of two, the second of which the
- *       rate limit would hold for a whole interval.</li>
+ *   <li>Coalescing (update_by_config): the first pushed change (a watch's, a route's) after a quiet
+ *       spell waits {@code coalesce} for the ones that come with it — a rolling step is a register
+ *       and a deregister a few milliseconds apart — so they go out in one reload instead of two,
+ *       the second of which the rate limit would hold for a whole interval. A poll tick's answers
+ *       need no window: the tick offers every polled pool's answer before it asks for the apply.</li>
  *   <li>Debounce, as consul-template's {@code wait = "min:max"}: a change is applied once no further
  *       change came for {@code min}, or {@code max} after the first one at the latest, so a burst of
  *       scale events becomes one apply.</li>
@@ -44,15 +45,17 @@ public record ApplyWindow(Duration min, Duration max, Duration reloadInterval, D
      *
      * @param firstChange the oldest change still queued, null when only unchanged answers are queued
      *                    (a reconcile: never held back by the debounce or the coalescing)
+     * @param firstPushed the oldest pushed change still queued (the coalescing window's start), null
+     *                    when only a poll's changes are queued
      * @param lastChange  the newest change queued
      * @param lastReload  when the last update_by_config apply went out, null before the first
      */
-    public Instant dueAt(Instant firstChange, Instant lastChange, Instant lastReload) {
+    public Instant dueAt(Instant firstChange, Instant firstPushed, Instant lastChange, Instant lastReload) {
         Instant reloadDue = lastReload == null ? Instant.MIN : lastReload.plus(reloadInterval);
         if (firstChange == null) {
             return reloadDue;
         }
-        Instant changesDue = firstChange.plus(coalesce);
+        Instant changesDue = firstPushed == null ? firstChange : later(firstChange, firstPushed.plus(coalesce));
         if (!min.isZero()) {
             Instant debounceDue = lastChange.plus(min);
             Instant capDue = firstChange.plus(max);

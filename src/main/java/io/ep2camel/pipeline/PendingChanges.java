@@ -26,6 +26,8 @@ public class PendingChanges {
     private final Clock clock;
     private List<String> lastAwaited = List.of();
     private Instant firstChange;
+    /** The oldest change pushed (not polled) still queued: where the coalescing window starts. */
+    private Instant firstPushed;
     private Instant lastChange;
     private Instant lastReload;
     /** Not before then, unless a change arrives: a pool's answer offered again ({@link #offerAgain}). */
@@ -40,13 +42,31 @@ public class PendingChanges {
     }
 
     /**
+     * An answer pushed by a watch or a route: a change waits for the coalescing window, for the
+     * changes that come with it.
+     *
      * @param receivedNanos when the answer arrived (System.nanoTime), for the change-to-applied latency
      */
     public synchronized void offer(Pool pool, BackendSet wanted, long receivedNanos) {
+        offer(pool, wanted, receivedNanos, true);
+    }
+
+    /**
+     * An answer of a poll tick: the tick offers every polled pool's answer before it asks for the
+     * apply, so they are together already and the coalescing window would only delay them.
+     */
+    public synchronized void offerPolled(Pool pool, BackendSet wanted, long receivedNanos) {
+        offer(pool, wanted, receivedNanos, false);
+    }
+
+    private void offer(Pool pool, BackendSet wanted, long receivedNanos, boolean pushed) {
         BackendSet before = pending.containsKey(pool) ? pending.get(pool) : pool.applied().current().orElse(null);
         if (!wanted.equals(before)) {
             Instant now = clock.instant();
             firstChange = firstChange == null ? now : firstChange;
+            if (pushed && firstPushed == null) {
+                firstPushed = now;
+            }
             lastChange = now;
             recheckAt = null;
         }
@@ -141,6 +161,7 @@ public class PendingChanges {
             received.keySet().retainAll(pending.keySet());
             if (pending.isEmpty()) {
                 firstChange = null;
+                firstPushed = null;
                 lastChange = null;
                 recheckAt = null;
                 return Round.none(pools.all());
@@ -150,6 +171,7 @@ public class PendingChanges {
         pending.clear();
         received.clear();
         firstChange = null;
+        firstPushed = null;
         lastChange = null;
         recheckAt = null;
         lastReload = at;
@@ -161,7 +183,7 @@ public class PendingChanges {
         // the first apply already waits for every pool's first answer: nothing more can come with
         // them, so the coalescing window would only delay start-up
         ApplyWindow w = pools.neverApplied().isEmpty() ? window : window.withoutCoalescing();
-        Instant due = w.dueAt(firstChange, lastChange, reloads ? lastReload : null);
+        Instant due = w.dueAt(firstChange, firstPushed, lastChange, reloads ? lastReload : null);
         return recheckAt != null && recheckAt.isAfter(due) ? recheckAt : due;
     }
 }

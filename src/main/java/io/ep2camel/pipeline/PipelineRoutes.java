@@ -50,6 +50,8 @@ public class PipelineRoutes extends RouteBuilder {
     static final String POOL = "ep2Pool";
     private static final String FETCH_STARTED = "ep2.fetchStarted";
     private static final String FETCH_URI = "ep2FetchUri";
+    /** Set on a poll tick's exchanges: their answers are queued without the coalescing window. */
+    private static final String POLLED = "ep2Polled";
     static final String PLAN = "ep2Plan";
     private static final String ROUND_SUMMARY = "ep2RoundSummary";
     private static final String RESTORED = "ep2Restored";
@@ -178,8 +180,7 @@ public class PipelineRoutes extends RouteBuilder {
                 .filter(method(this, "admitted")).id("ep2-empty-guard")
                     .process(diff).id("ep2-diff-applied")
                     .filter(exchangeProperty(AppliedSetDiff.CHANGED).isEqualTo(true))
-                        .process(e -> pending.offer(pool(e), e.getMessage().getBody(BackendSet.class), System.nanoTime()))
-                        .id("ep2-queue");
+                        .process(this::queue).id("ep2-queue");
     }
 
     private void configureApply() {
@@ -449,10 +450,21 @@ public class PipelineRoutes extends RouteBuilder {
     private void startFetch(Exchange e) {
         Pool pool = e.getMessage().getBody(Pool.class);
         e.setProperty(POOL, pool);
+        e.setProperty(POLLED, true);
         e.setProperty(FETCH_URI, pool.spec().fetchUri());
         e.setProperty(FETCH_STARTED, System.nanoTime());
         e.getMessage().setBody(null);
         e.getMessage().setHeader(ORCHESTRATOR_HEADER, pool.orchestrator());
+    }
+
+    /** A changed answer into the pending round: a poll tick's without the coalescing window (ApplyWindow). */
+    private void queue(Exchange e) {
+        BackendSet wanted = e.getMessage().getBody(BackendSet.class);
+        if (e.getProperty(POLLED, false, Boolean.class)) {
+            pending.offerPolled(pool(e), wanted, System.nanoTime());
+        } else {
+            pending.offer(pool(e), wanted, System.nanoTime());
+        }
     }
 
     private void fetchFailed(Exchange e) {

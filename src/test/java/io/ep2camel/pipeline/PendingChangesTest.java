@@ -178,6 +178,33 @@ class PendingChangesTest {
     }
 
     @Test
+    void aPollTicksChangesGoOutWithoutTheCoalescingWindowAPushedOneStillWaitsForIt() throws Exception {
+        Pools pools = TestPools.of("api");
+        Pool web = pools.first();
+        Pool api = pools.find("api").orElseThrow();
+        PendingChanges p = pending(pools, new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1),
+                Duration.ofMillis(50)), true);
+        p.offer(web, A, 1);
+        p.offer(api, A, 2);
+        p.take().markApplied();                                      // the bootstrap
+        clock.move(Duration.ofSeconds(5));
+        p.offerPolled(web, B, 3);                                    // one tick: both pools, then the apply
+        p.offerPolled(api, B, 4);
+        assertThat(p.millisUntilDue()).as("a tick's answers are together already").isZero();
+        Round tick = p.take();
+        assertThat(tick.changed()).hasSize(2);
+        tick.markApplied();
+
+        clock.move(Duration.ofSeconds(5));
+        p.offerPolled(web, C, 5);
+        p.offer(api, C, 6);                                          // a watch's event in the same round
+        assertThat(p.millisUntilDue()).as("the pushed change waits for what comes with it").isEqualTo(50);
+        assertThat(p.take().isEmpty()).isTrue();
+        clock.move(Duration.ofMillis(50));
+        assertThat(p.take().changed()).hasSize(2);
+    }
+
+    @Test
     void theFirstApplyGoesOutWithoutTheCoalescingWindowOnceEveryPoolHasAnswered() throws Exception {
         Pools pools = TestPools.of("api");
         Pool web = pools.first();
