@@ -28,6 +28,13 @@ class DebounceE2ETest {
         servers.close();
     }
 
+    /** The controller started with the settings the test set, HAProxy serving b1. */
+    private void startServingB1() throws Exception {
+        fx.backends(List.of(servers.port(0)));
+        fx.startController();
+        fx.awaitServed("b1");
+    }
+
     private List<String> applies() throws Exception {
         return fx.log().lines().filter(l -> l.contains("applying be_app: ") && !l.contains("bootstrap")).toList();
     }
@@ -35,9 +42,7 @@ class DebounceE2ETest {
     @Test
     void aBurstOfChangesInsideTheQuietWindowBecomesOneReload() throws Exception {
         fx.set("debounce_min", "1").set("reload_min_interval", "0");
-        fx.backends(List.of(servers.port(0)));
-        fx.startController();
-        fx.awaitServed("b1");
+        startServingB1();
         List<Long> workers = fx.haproxy().workerPids();   // a reload forks new workers (same master)
 
         for (int i = 1; i < 5; i++) {                 // 4 changes, 300 ms apart: never 1 s quiet
@@ -54,9 +59,7 @@ class DebounceE2ETest {
     void aPolledChangeIsNotHeldForTheCoalescingWindow() throws Exception {
         // a window long enough to see: a watch's event would wait 5 s for the ones that come with it
         fx.set("reload_coalesce", "5").set("reload_min_interval", "0");
-        fx.backends(List.of(servers.port(0)));
-        fx.startController();
-        fx.awaitServed("b1");
+        startServingB1();
 
         long t0 = System.nanoTime();
         fx.backends(List.of(servers.port(0), servers.port(1)));
@@ -68,9 +71,7 @@ class DebounceE2ETest {
     @Test
     void reloadsAreAtLeastTheMinimumIntervalApart() throws Exception {
         fx.set("reload_min_interval", "2");
-        fx.backends(List.of(servers.port(0)));
-        fx.startController();
-        fx.awaitServed("b1");
+        startServingB1();
 
         for (int i = 1; i < 5; i++) {                 // 4 changes over 2 s
             fx.backends(List.of(servers.port(i)));

@@ -33,11 +33,6 @@ public record ApplyWindow(Duration min, Duration max, Duration reloadInterval, D
         this(min, max, reloadInterval, Duration.ZERO);
     }
 
-    /** The same debounce and rate limit, no coalescing. */
-    public ApplyWindow withoutCoalescing() {
-        return new ApplyWindow(min, max, reloadInterval);
-    }
-
     /**
      * The first instant the changes may go out: the reload rate limit's end and, unless only
      * unchanged answers wait, the coalescing window's end and the debounce's (the earlier of

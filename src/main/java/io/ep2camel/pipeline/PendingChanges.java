@@ -182,8 +182,8 @@ public class PendingChanges {
     private Instant dueAt() {
         // the first apply already waits for every pool's first answer: nothing more can come with
         // them, so the coalescing window would only delay start-up
-        ApplyWindow w = pools.neverApplied().isEmpty() ? window : window.withoutCoalescing();
-        Instant due = w.dueAt(firstChange, firstPushed, lastChange, reloads ? lastReload : null);
+        Instant coalesceFrom = pools.neverApplied().isEmpty() ? firstPushed : null;
+        Instant due = window.dueAt(firstChange, coalesceFrom, lastChange, reloads ? lastReload : null);
         return recheckAt != null && recheckAt.isAfter(due) ? recheckAt : due;
     }
 }

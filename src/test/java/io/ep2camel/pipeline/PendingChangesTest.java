@@ -14,6 +14,9 @@ class PendingChangesTest {
     private static final BackendSet A = BackendSet.of(new Backend("10.0.0.1", 80));
     private static final BackendSet B = BackendSet.of(new Backend("10.0.0.2", 80));
     private static final BackendSet C = BackendSet.of(new Backend("10.0.0.3", 80));
+    /** update_by_config's defaults, scaled: reloads at least 1 s apart, a 50 ms coalescing window. */
+    private static final ApplyWindow COALESCING = new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1),
+            Duration.ofMillis(50));
     private final MovableClock clock = new MovableClock();
 
     private PendingChanges pending(Pools pools, ApplyWindow window, boolean reloads) {
@@ -157,8 +160,7 @@ class PendingChangesTest {
     void aRollingStepsRegisterAndDeregisterGoOutInOneReloadAndTheNextStepDoesNotWaitAWholeInterval() throws Exception {
         Pools pools = TestPools.of();
         Pool web = pools.first();
-        PendingChanges p = pending(pools, new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1),
-                Duration.ofMillis(50)), true);
+        PendingChanges p = pending(pools, COALESCING, true);
         p.offer(web, A, 1);
         clock.move(Duration.ofMillis(50));
         p.take().markApplied();                                      // the bootstrap
@@ -182,8 +184,7 @@ class PendingChangesTest {
         Pools pools = TestPools.of("api");
         Pool web = pools.first();
         Pool api = pools.find("api").orElseThrow();
-        PendingChanges p = pending(pools, new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1),
-                Duration.ofMillis(50)), true);
+        PendingChanges p = pending(pools, COALESCING, true);
         p.offer(web, A, 1);
         p.offer(api, A, 2);
         p.take().markApplied();                                      // the bootstrap
@@ -209,8 +210,7 @@ class PendingChangesTest {
         Pools pools = TestPools.of("api");
         Pool web = pools.first();
         Pool api = pools.find("api").orElseThrow();
-        PendingChanges p = pending(pools, new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1),
-                Duration.ofMillis(50)), true);
+        PendingChanges p = pending(pools, COALESCING, true);
         p.offer(web, A, 1);
         p.offer(api, B, 2);
         assertThat(p.millisUntilDue()).as("nothing else can come with the first answers").isZero();
@@ -224,8 +224,7 @@ class PendingChangesTest {
     void aStormOfAHundredChangesInTenSecondsGivesAtMostOneReloadPerSecond() throws Exception {
         Pools pools = TestPools.of();
         Pool web = pools.first();
-        PendingChanges p = pending(pools, new ApplyWindow(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1),
-                Duration.ofMillis(50)), true);
+        PendingChanges p = pending(pools, COALESCING, true);
         p.offer(web, A, 0);
         p.take();                                                    // nothing applied yet: the bootstrap waits 50 ms
         clock.move(Duration.ofMillis(50));
