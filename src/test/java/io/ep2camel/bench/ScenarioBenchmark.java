@@ -30,9 +30,10 @@ import static io.ep2camel.testsupport.LoopbackBackends.ip;
  *   <li><b>churn</b>: {@code --steps} rolling steps (a new instance in, the previous one out: two
  *       catalog events for Consul, one group change for Auto Scaling) under 4 client threads; per
  *       step the time from the change to the new instance's first answer through HAProxy, and the
- *       failed client requests. A step starts 0–200 ms after the watch blocks again (consul), at a
- *       random moment of the poll period (aws), and in update_by_config at least 1 s after the
- *       previous one, as scale events come.</li>
+ *       failed client requests; for aws also its two parts, the wait for the next poll and the
+ *       rest. A step starts 0–200 ms after the watch blocks again (consul), at a random moment of
+ *       the poll period (aws), and in update_by_config at least 1 s after the previous one, as
+ *       scale events come.</li>
  *   <li><b>recovery</b>: the orchestrator fails (Consul: HTTP 500 on every call; Auto Scaling:
  *       InternalFailure) for 3 poll periods (3 s); the moment it answers again a rolling step is
  *       made: time to the new instance's first answer. 3 times per leg.</li>
@@ -107,8 +108,10 @@ public final class ScenarioBenchmark {
         }
         StringBuilder md = new StringBuilder();
         if (only.isEmpty() || only.equals("churn")) {
-            md.append("| scenario (checks inter 1s rise 1) | steps | p50 (ms) | p95 (ms) | max (ms) | requests answered | failed |\n")
-                    .append("|---|---:|---:|---:|---:|---:|---:|\n");
+            md.append("| scenario (checks inter 1s rise 1) | steps | p50 (ms) | p95 (ms) | max (ms) "
+                            + "| of which waiting for the poll, p50 / p95 (ms) | after the poll, p50 / p95 (ms) "
+                            + "| requests answered | failed |\n")
+                    .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Leg leg : legs) {
                 progress("churn: " + leg.label());
                 md.append(churn(leg, steps)).append('\n');
@@ -274,6 +277,20 @@ public final class ScenarioBenchmark {
             return ScenarioBenchmark.servedAfter(fx.frontendPort, t0, name);
         }
 
+        /**
+         * Polled (aws): ms from the change to the first DescribeAutoScalingGroups answered after it,
+         * the part of a step no controller polling every second can shorten (the change lands at a
+         * random moment of the poll period); the rest is the controller's own. Null for a watch.
+         */
+        Double pollWait(long t0) {
+            if (leg.consul) {
+                return null;
+            }
+            long first = aws.requests(ASG_ACTION).stream().mapToLong(AwsQueryDouble.Request::answeredNanos)
+                    .filter(n -> n >= t0).min().orElseThrow();
+            return (first - t0) / 1e6;
+        }
+
         void failing(boolean on) {
             if (leg.consul) {
                 consul.failure(on ? ConsulDouble.Failure.HTTP_500 : ConsulDouble.Failure.NONE);
@@ -314,6 +331,8 @@ public final class ScenarioBenchmark {
     static String churn(Leg leg, int steps) throws Exception {
         Random random = new Random(17);
         List<Double> ms = new ArrayList<>();
+        List<Double> waits = new ArrayList<>();
+        List<Double> afterWaits = new ArrayList<>();
         int ok = 0;
         List<String> failures = new ArrayList<>();
         try (World w = new World(leg)) {
@@ -329,8 +348,13 @@ public final class ScenarioBenchmark {
                 lastChange = t0;
                 String name = w.roll();
                 double took = w.servedAfter(t0, name);
+                Double wait = w.pollWait(t0);
                 if (i >= WARMUP) {
                     ms.add(took);
+                    if (wait != null) {
+                        waits.add(wait);
+                        afterWaits.add(took - wait);
+                    }
                 }
                 if (TRACE != null) {
                     progress("step %d: %s served after %.0f ms".formatted(i, name, took));
@@ -350,9 +374,18 @@ public final class ScenarioBenchmark {
         if (!failures.isEmpty()) {
             progress("first failures: " + failures.stream().limit(3).toList());
         }
-        return "| %s%s | %d | %.0f | %.0f | %.0f | %d | %d |".formatted(ep2Home == null ? "" : "EP2 itself: ", leg.label(), ms.size(),
-                ConvergenceBenchmark.percentile(ms, 50), ConvergenceBenchmark.percentile(ms, 95), ms.get(ms.size() - 1),
-                ok, failures.size());
+        return "| %s%s | %d | %.0f | %.0f | %.0f | %s | %s | %d | %d |".formatted(ep2Home == null ? "" : "EP2 itself: ",
+                leg.label(), ms.size(), ConvergenceBenchmark.percentile(ms, 50), ConvergenceBenchmark.percentile(ms, 95),
+                ms.get(ms.size() - 1), p50p95(waits), p50p95(afterWaits), ok, failures.size());
+    }
+
+    /** "p50 / p95" of the values, or "— (watch)" when the leg has no poll. */
+    private static String p50p95(List<Double> values) {
+        if (values.isEmpty()) {
+            return "— (watch)";
+        }
+        List<Double> sorted = values.stream().sorted().toList();
+        return "%.0f / %.0f".formatted(ConvergenceBenchmark.percentile(sorted, 50), ConvergenceBenchmark.percentile(sorted, 95));
     }
 
     static String recovery(Leg leg) throws Exception {

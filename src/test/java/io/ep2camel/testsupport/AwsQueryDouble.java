@@ -95,9 +95,9 @@ public final class AwsQueryDouble implements AutoCloseable {
     public record Ec2Instance(String instanceId, String state, String privateIp, String publicIp) {
     }
 
-    /** One request as received. */
+    /** One request as received; {@code answeredNanos}: System.nanoTime() when its answer was read from the state. */
     public record Request(String action, Map<String, String> params, String authorization, String contentType,
-                          String body, int status) {
+                          String body, int status, long answeredNanos) {
         /** The access key id of the SigV4 credential scope, if signed. */
         public Optional<String> accessKeyId() {
             Matcher m = authorization == null ? null : CREDENTIAL.matcher(authorization);
@@ -624,13 +624,14 @@ public final class AwsQueryDouble implements AutoCloseable {
         String action = params.getOrDefault("Action", "");
         String authorization = ex.getRequestHeaders().getFirst("Authorization");
         Answer a;
+        long answered = System.nanoTime();
         try {
             a = answer(ex, action, params, body, authorization);
         } catch (RuntimeException e) {
             a = error(action, 500, "InternalFailure", "double: " + e);
         }
         requests.add(new Request(action, params, authorization, ex.getRequestHeaders().getFirst("Content-Type"),
-                body, a.status));
+                body, a.status, answered));
         byte[] bytes = a.xml.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "text/xml;charset=UTF-8");
         ex.getResponseHeaders().set("x-amzn-RequestId", a.requestId);
