@@ -50,7 +50,8 @@ public record ApplyWindow(Duration min, Duration max, Duration reloadInterval, D
         if (firstChange == null) {
             return reloadDue;
         }
-        Instant changesDue = firstPushed == null ? firstChange : later(firstChange, firstPushed.plus(coalesce));
+        // firstPushed is one of the queued changes, so never before firstChange
+        Instant changesDue = firstPushed == null ? firstChange : firstPushed.plus(coalesce);
         if (!min.isZero()) {
             Instant debounceDue = lastChange.plus(min);
             Instant capDue = firstChange.plus(max);

@@ -311,11 +311,13 @@ public final class ScenarioBenchmark {
             if (ep2 != null) {
                 ep2.destroy();
                 try {
-                    ep2.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                    if (!ep2.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                        ep2.destroyForcibly();
+                    }
                 } catch (InterruptedException e) {
+                    ep2.destroyForcibly();
                     Thread.currentThread().interrupt();
                 }
-                ep2.destroyForcibly();
             }
             fx.close();
             if (consul != null) {
